@@ -1,0 +1,28 @@
+import { defineConfig } from 'vitest/config';
+
+// Two suites: `quick` (npm test: small fixtures the tests write themselves) and `full` (npm run
+// test:full: whole data sets from ../shared/data, the end-to-end Discord suite under load).
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'quick',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/full/**'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'full',
+          include: ['test/full/**/*.test.ts'],
+          testTimeout: 900_000,
+          hookTimeout: 900_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
