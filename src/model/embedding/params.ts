@@ -1,0 +1,145 @@
+/**
+ * The trained tables and the optimiser state, each a Float32Array (or Int32Array) over its own
+ * SharedArrayBuffer so worker threads update them in place (Hogwild). A plain record of typed arrays:
+ * structured clone sends it to a worker as views of the same memory.
+ */
+import type { Optimizer } from './options.js';
+
+export interface ModelShape {
+  nUsers: number;
+  nItems: number;
+  dim: number;
+  hybrid: boolean;
+  /** Genre and type vocabularies (0 when not hybrid). */
+  nGenres: number;
+  nTypes: number;
+  /** Rating scale: pred = lo + (hi - lo) * sigmoid(z). */
+  lo: number;
+  hi: number;
+  /** Global offset inside the sigmoid: logit of the mean training rating on the scale. */
+  mu: number;
+}
+
+export interface Tables {
+  /** User factors, nUsers x dim. */
+  P: Float32Array;
+  /** Anime factors, nItems x dim. */
+  Q: Float32Array;
+  userBias: Float32Array;
+  itemBias: Float32Array;
+  /** Hybrid: genre -> dim layer (nGenres x dim), type -> dim (nTypes x dim), genre and type biases. */
+  W: Float32Array;
+  T: Float32Array;
+  genreBias: Float32Array;
+  typeBias: Float32Array;
+}
+
+/** Optimiser state. Adam: m*/v* shaped like the tables, steps* per row. rowAdagrad: g* one per row. */
+export interface OptimiserState {
+  mP: Float32Array; vP: Float32Array; mQ: Float32Array; vQ: Float32Array;
+  mUB: Float32Array; vUB: Float32Array; mIB: Float32Array; vIB: Float32Array;
+  mW: Float32Array; vW: Float32Array; mT: Float32Array; vT: Float32Array;
+  mGB: Float32Array; vGB: Float32Array; mTB: Float32Array; vTB: Float32Array;
+  stepsU: Int32Array; stepsI: Int32Array; stepsG: Int32Array; stepsT: Int32Array;
+  /** rowAdagrad: accumulated mean squared gradient per row (vectors) and per bias. */
+  gP: Float32Array; gQ: Float32Array; gUB: Float32Array; gIB: Float32Array;
+  gW: Float32Array; gT: Float32Array; gGB: Float32Array; gTB: Float32Array;
+}
+
+/** Per-anime side features of the hybrid, flattened (CSR) so the inner loop reads typed arrays only. */
+export interface ItemFeatures {
+  /** genres of itemIx are genreList[genreStart[i] .. genreStart[i+1]). */
+  genreStart: Int32Array;
+  genreList: Int32Array;
+  /** -1 when unknown. */
+  typeIx: Int32Array;
+}
+
+export function allocateShared(length: number): Float32Array {
+  return new Float32Array(new SharedArrayBuffer(Math.max(1, length) * 4)).subarray(0, length);
+}
+
+function allocateSharedInt(length: number): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(Math.max(1, length) * 4)).subarray(0, length);
+}
+
+/** Seeded PRNG (mulberry32): small, fast, the same on every machine. */
+export function createRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Fresh tables: small Gaussian factors, zero biases (the global offset carries the mean). */
+export function initTables(shape: ModelShape, initScale: number, seed: number): Tables {
+  const { nUsers, nItems, dim, nGenres, nTypes } = shape;
+  const random = createRandom(seed);
+  const gaussian = (): number => {
+    // Box-Muller; the tables are small enough that the discarded twin costs nothing.
+    const u = 1 - random();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+  };
+  const fill = (a: Float32Array, scale: number): Float32Array => {
+    for (let k = 0; k < a.length; k++) a[k] = gaussian() * scale;
+    return a;
+  };
+  return {
+    P: fill(allocateShared(nUsers * dim), initScale),
+    Q: fill(allocateShared(nItems * dim), initScale),
+    userBias: allocateShared(nUsers),
+    itemBias: allocateShared(nItems),
+    W: allocateShared(shape.hybrid ? nGenres * dim : 0),
+    T: allocateShared(shape.hybrid ? nTypes * dim : 0),
+    genreBias: allocateShared(shape.hybrid ? nGenres : 0),
+    typeBias: allocateShared(shape.hybrid ? nTypes : 0),
+  };
+}
+
+export function initOptimiserState(shape: ModelShape, optimizer: Optimizer): OptimiserState {
+  const { nUsers, nItems, dim } = shape;
+  const nGenres = shape.hybrid ? shape.nGenres : 0;
+  const nTypes = shape.hybrid ? shape.nTypes : 0;
+  const adam = optimizer === 'adam';
+  const a = (n: number): Float32Array => allocateShared(adam ? n : 0);
+  // LIBMF starts its accumulators at 1, which caps the first steps at lr.
+  const g = (n: number): Float32Array => (adam ? allocateShared(0) : allocateShared(n).fill(1));
+  return {
+    mP: a(nUsers * dim), vP: a(nUsers * dim), mQ: a(nItems * dim), vQ: a(nItems * dim),
+    mUB: a(nUsers), vUB: a(nUsers), mIB: a(nItems), vIB: a(nItems),
+    mW: a(nGenres * dim), vW: a(nGenres * dim), mT: a(nTypes * dim), vT: a(nTypes * dim),
+    mGB: a(nGenres), vGB: a(nGenres), mTB: a(nTypes), vTB: a(nTypes),
+    stepsU: allocateSharedInt(adam ? nUsers : 0), stepsI: allocateSharedInt(adam ? nItems : 0),
+    stepsG: allocateSharedInt(adam ? nGenres : 0), stepsT: allocateSharedInt(adam ? nTypes : 0),
+    gP: g(nUsers), gQ: g(nItems), gUB: g(nUsers), gIB: g(nItems),
+    gW: g(nGenres), gT: g(nTypes), gGB: g(nGenres), gTB: g(nTypes),
+  };
+}
+
+/** A copy of the tables in ordinary memory (best-epoch snapshot, or the served model). */
+export function copyTables(t: Tables): Tables {
+  return {
+    P: t.P.slice(), Q: t.Q.slice(), userBias: t.userBias.slice(), itemBias: t.itemBias.slice(),
+    W: t.W.slice(), T: t.T.slice(), genreBias: t.genreBias.slice(), typeBias: t.typeBias.slice(),
+  };
+}
+
+export function restoreTables(into: Tables, from: Tables): void {
+  into.P.set(from.P); into.Q.set(from.Q); into.userBias.set(from.userBias); into.itemBias.set(from.itemBias);
+  into.W.set(from.W); into.T.set(from.T); into.genreBias.set(from.genreBias); into.typeBias.set(from.typeBias);
+}
+
+/** Flattens the catalogue's genres and types for the hybrid. */
+export function buildItemFeatures(genreIx: readonly Uint16Array[], typeIx: ArrayLike<number>, nItems: number): ItemFeatures {
+  const genreStart = new Int32Array(nItems + 1);
+  for (let i = 0; i < nItems; i++) genreStart[i + 1] = genreStart[i]! + (genreIx[i]?.length ?? 0);
+  const genreList = new Int32Array(genreStart[nItems]!);
+  for (let i = 0; i < nItems; i++) genreList.set(genreIx[i] ?? [], genreStart[i]!);
+  const types = new Int32Array(nItems);
+  for (let i = 0; i < nItems; i++) types[i] = typeIx[i] ?? -1;
+  return { genreStart, genreList, typeIx: types };
+}
