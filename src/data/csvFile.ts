@@ -21,6 +21,13 @@ export interface CsvReadOptions {
   /** Called for each data row; throw a RowProblem to report the row as malformed. */
   onRow: (fields: string[], line: number) => void;
   skipMalformed?: boolean;
+  /**
+   * false: `"` is an ordinary character (fields arrive as written). For files whose fields never need
+   * quoting; then every row is a line and a bad row can be skipped without losing the next ones.
+   * Default true. With quotes on, a broken quote always fails the load, even with skipMalformed:
+   * csv-parse cannot tell where the broken row ends and would swallow the rows after it.
+   */
+  quotes?: boolean;
   /** Fraction of the (compressed) file read so far, 0..1. */
   onProgress?: (fraction: number) => void;
 }
@@ -88,35 +95,39 @@ export async function readCsvFile(path: string, options: CsvReadOptions): Promis
     bom: true,
     relax_column_count: true,
     skip_empty_lines: true,
-    skip_records_with_error: options.skipMalformed === true,
-    on_skip: (error) => {
-      if (error) {
-        result.rows++;
-        noteMalformed(new CsvFormatError(file, csvErrorLine(error), describeCsvError(error)));
-      }
-      return undefined;
-    },
-    // Rows are handled here and never emitted: no per-row stream overhead.
-    on_record: (record: string[], context) => {
-      if (fatal) return null;
-      if (!headerSeen) {
-        headerSeen = true;
-        const found = record.map((cell) => cell.trim());
-        if (found.length !== options.header.length || found.some((cell, i) => cell !== options.header[i])) {
-          fatal = new CsvHeaderError(file, options.header, found);
-        }
-        return null;
-      }
-      result.rows++;
-      try {
-        options.onRow(record, context.lines);
-      } catch (error) {
-        if (!(error instanceof RowProblem)) throw error;
-        noteMalformed(new CsvFormatError(file, context.lines, error.message));
-      }
-      return null;
-    },
+    quote: options.quotes === false ? false : '"',
   });
+  const handleRecord = (record: string[], line: number): void => {
+    if (fatal) return;
+    if (!headerSeen) {
+      headerSeen = true;
+      const found = record.map((cell) => cell.trim());
+      if (found.length !== options.header.length || found.some((cell, i) => cell !== options.header[i])) {
+        fatal = new CsvHeaderError(file, options.header, found);
+      }
+      return;
+    }
+    result.rows++;
+    try {
+      options.onRow(record, line);
+    } catch (error) {
+      if (!(error instanceof RowProblem)) throw error;
+      noteMalformed(new CsvFormatError(file, line, error.message));
+    }
+  };
+  // Records are taken as the parser pushes them, when its live `info.lines` is the record's last line.
+  // csv-parse's own per-record hook (on_record) copies its info object for every record and made the
+  // whole load four times slower (bench/ingest.ts); nothing is passed downstream either.
+  const pushRecord = parser.push.bind(parser);
+  parser.push = (record: unknown): boolean => {
+    if (record === null) return pushRecord(null);
+    try {
+      handleRecord(record as string[], parser.info.lines);
+    } catch (error) {
+      fatal ??= error as Error;
+    }
+    return true;
+  };
 
   const stopOnFatal = new Writable({
     objectMode: true,
@@ -124,7 +135,7 @@ export async function readCsvFile(path: string, options: CsvReadOptions): Promis
       done(fatal);
     },
   });
-  // on_record returns null for every row, so nothing reaches the sink; check for a fatal problem per chunk.
+  // No record reaches the sink; check for a fatal problem per chunk.
   source.on('data', () => {
     if (fatal) source.destroy(fatal);
   });

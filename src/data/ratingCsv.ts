@@ -2,25 +2,61 @@
  * Parses rating.csv / rating.csv.gz (user_id,anime_id,rating) into Ratings with dense id maps.
  * `-1` is kept as WATCHED; repeated (user, anime) pairs keep the last score; anime missing from the
  * catalogue are dropped. Each of these is counted.
+ *
+ * Two readers, one behaviour: a byte scanner (ratingScan.ts) reads files made only of plain
+ * `digits,digits,score` lines, about ten times faster than csv-parse (bench/ingest.ts measures both);
+ * at the first byte it does not expect it gives up and csv-parse reads the whole file instead. So
+ * every error message and every odd case (quotes, spaces, blank lines, malformed rows) comes from the
+ * csv-parse path; tests run both readers on the same inputs.
  */
 import type { Catalogue, Ratings } from './types.js';
 import { readCsvFile, RowProblem, type CsvReadResult } from './csvFile.js';
 import { RatingTable, finishRatings } from './ratingTable.js';
+import { scanRatingFile } from './ratingScan.js';
 
 export const RATING_HEADER = ['user_id', 'anime_id', 'rating'] as const;
 
 export interface RatingCsvOptions {
   skipMalformed?: boolean;
   onProgress?: (fraction: number) => void;
+  /** false: csv-parse only (for tests and the benchmark). Default true. */
+  fastPath?: boolean;
 }
 
 export interface RatingCsv extends CsvReadResult {
   ratings: Ratings;
   duplicates: number;
   droppedUnknownAnime: number;
+  /** Which reader produced the result. */
+  reader: 'scan' | 'csv-parse';
 }
 
-const MAX_ID = 2_147_483_647;
+export const MAX_ID = 2_147_483_647;
+
+/** Collects valid rows: drops unknown anime, numbers users by first appearance. Shared by both readers. */
+export class RatingCollector {
+  readonly table = new RatingTable();
+  readonly userIds: number[] = [];
+  droppedUnknownAnime = 0;
+  private readonly ixByUserId = new Map<number, number>();
+
+  constructor(private readonly ixByAnimeId: Map<number, number>) {}
+
+  add(userId: number, animeId: number, score: number): void {
+    const itemIx = this.ixByAnimeId.get(animeId);
+    if (itemIx === undefined) {
+      this.droppedUnknownAnime++;
+      return;
+    }
+    let userIx = this.ixByUserId.get(userId);
+    if (userIx === undefined) {
+      userIx = this.userIds.length;
+      this.ixByUserId.set(userId, userIx);
+      this.userIds.push(userId);
+    }
+    this.table.push(userIx, itemIx, score);
+  }
+}
 
 /** Digits only, no sign or spaces: the common case, without allocating. NaN otherwise. */
 function parseDigits(text: string): number {
@@ -35,9 +71,17 @@ function parseDigits(text: string): number {
   return value;
 }
 
+/** A cell as a person would read it: spaces trimmed, one pair of surrounding quotes removed. */
+function unwrap(text: string): string {
+  const trimmed = text.trim();
+  return trimmed.length >= 2 && trimmed.startsWith('"') && trimmed.endsWith('"') && !trimmed.slice(1, -1).includes('"')
+    ? trimmed.slice(1, -1).trim()
+    : trimmed;
+}
+
 /** The problem with a cell that is not a plain whole number, in words. */
 function describeBadNumber(column: string, text: string): string {
-  const value = text.trim();
+  const value = unwrap(text);
   if (value === '' || !Number.isFinite(Number(value))) return `${column} "${text}" is not a number`;
   return `${column} "${text}" is not a whole number`;
 }
@@ -45,7 +89,7 @@ function describeBadNumber(column: string, text: string): string {
 function parseId(column: string, text: string): number {
   let value = parseDigits(text);
   if (Number.isNaN(value)) {
-    const trimmed = text.trim();
+    const trimmed = unwrap(text);
     value = /^\d+$/.test(trimmed) ? Number(trimmed) : NaN;
     if (Number.isNaN(value)) {
       if (/^-\d+$/.test(trimmed)) throw new RowProblem(`${column} ${trimmed} is negative`);
@@ -56,48 +100,57 @@ function parseId(column: string, text: string): number {
   return value;
 }
 
+/** true for -1 (watched) and 1..10. */
+export function isValidScore(value: number): boolean {
+  return value === -1 || (value >= 1 && value <= 10);
+}
+
 function parseScore(text: string): number {
   let value = parseDigits(text);
   if (Number.isNaN(value)) {
-    const trimmed = text.trim();
+    const trimmed = unwrap(text);
     value = /^-?\d+$/.test(trimmed) ? Number(trimmed) : NaN;
     if (Number.isNaN(value)) throw new RowProblem(describeBadNumber('score', text));
   }
-  if (value === -1 || (value >= 1 && value <= 10)) return value;
+  if (isValidScore(value)) return value;
   throw new RowProblem(`score ${value} is not -1 (watched) or 1..10`);
 }
 
-export async function readRatingCsv(path: string, catalogue: Catalogue, options: RatingCsvOptions = {}): Promise<RatingCsv> {
-  const table = new RatingTable();
-  const ixByUserId = new Map<number, number>();
-  const userIds: number[] = [];
-  const ixByAnimeId = catalogue.ixByAnimeId;
-  let droppedUnknownAnime = 0;
-
+/** The csv-parse reader: handles everything, names every problem. */
+async function readWithCsvParse(path: string, catalogue: Catalogue, options: RatingCsvOptions) {
+  const collector = new RatingCollector(catalogue.ixByAnimeId);
   const read = await readCsvFile(path, {
     header: RATING_HEADER,
     skipMalformed: options.skipMalformed,
+    // Numbers never need quoting; plain lines let a bad row be skipped cleanly (quotes are unwrapped above).
+    quotes: false,
     onProgress: options.onProgress,
     onRow(fields) {
       if (fields.length !== 3) throw new RowProblem(`expected 3 fields, found ${fields.length}`);
-      const userId = parseId('user_id', fields[0]!);
-      const animeId = parseId('anime_id', fields[1]!);
-      const score = parseScore(fields[2]!);
-      const itemIx = ixByAnimeId.get(animeId);
-      if (itemIx === undefined) {
-        droppedUnknownAnime++;
-        return;
-      }
-      let userIx = ixByUserId.get(userId);
-      if (userIx === undefined) {
-        userIx = userIds.length;
-        ixByUserId.set(userId, userIx);
-        userIds.push(userId);
-      }
-      table.push(userIx, itemIx, score);
+      collector.add(parseId('user_id', fields[0]!), parseId('anime_id', fields[1]!), parseScore(fields[2]!));
     },
   });
+  return { read, collector };
+}
 
-  const { ratings, duplicates } = finishRatings(table, Int32Array.from(userIds), catalogue.anime.length);
-  return { ...read, ratings, duplicates, droppedUnknownAnime };
+export async function readRatingCsv(path: string, catalogue: Catalogue, options: RatingCsvOptions = {}): Promise<RatingCsv> {
+  let result: { read: CsvReadResult; collector: RatingCollector } | undefined;
+  let reader: RatingCsv['reader'] = 'scan';
+  // After a give-up the file is read again from the start: progress must not go backwards.
+  let shown = 0;
+  const report = options.onProgress;
+  const onProgress = report && ((fraction: number) => fraction >= shown && report((shown = fraction)));
+  options = { ...options, onProgress };
+  if (options.fastPath !== false) {
+    const collector = new RatingCollector(catalogue.ixByAnimeId);
+    const scanned = await scanRatingFile(path, collector, options.onProgress);
+    if (scanned) result = { read: { rows: scanned.rows, malformed: 0, malformedExamples: [] }, collector };
+  }
+  if (!result) {
+    reader = 'csv-parse';
+    result = await readWithCsvParse(path, catalogue, options);
+  }
+  const { read, collector } = result;
+  const { ratings, duplicates } = finishRatings(collector.table, Int32Array.from(collector.userIds), catalogue.anime.length);
+  return { ...read, ratings, duplicates, droppedUnknownAnime: collector.droppedUnknownAnime, reader };
 }

@@ -1,12 +1,93 @@
+/** `anirec data`: checks and summarises a data folder (optionally downloading it first). */
+import { readConfig } from '../../config.js';
+import { loadDataset } from '../../data/dataset.js';
+import { downloadDataset } from '../../data/download.js';
+import { createProgress } from '../../data/progress.js';
+import type { IngestReport } from '../../data/types.js';
+import { parseOptions } from './args.js';
 import type { Subcommand } from './subcommand.js';
 
-// Placeholder until its issue lands; replaced by the real subcommand.
+const USAGE = `Usage: anirec data [--data DIR] [--download] [--skip-malformed]
+
+Reads anime.csv and rating.csv (or rating.csv.gz) from the data folder and prints what is in them.
+
+Options:
+  --data DIR         data folder (default: ANIREC_DATA_DIR, else ./data)
+  --download         download the Kaggle data set into the folder first (ANIREC_DATA_URL,
+                     with KAGGLE_USERNAME and KAGGLE_KEY when set)
+  --skip-malformed   skip malformed rows (counted, first 10 shown) instead of stopping at the first
+`;
+
+const count = (n: number): string => n.toLocaleString('en-US');
+
+/** The summary printed on stdout. */
+export function formatReport(dir: string, report: IngestReport, cacheDir: string): string {
+  const rows: [string, string][] = [
+    ['anime', count(report.anime)],
+    ['users', count(report.users)],
+    ['rows', count(report.rows)],
+    ['  explicit ratings', count(report.explicit)],
+    ['  watched, not rated', count(report.watched)],
+    ['  duplicates (last kept)', count(report.duplicates)],
+    ['  dropped (unknown anime)', count(report.droppedUnknownAnime)],
+    ['  malformed (skipped)', count(report.malformed)],
+  ];
+  const labelWidth = Math.max(...rows.map(([label]) => label.length));
+  const valueWidth = Math.max(...rows.map(([, value]) => value.length));
+  const lines = [`data folder ${dir} (${report.animeFile}, ${report.ratingFile})`];
+  for (const [label, value] of rows) lines.push(`  ${label.padEnd(labelWidth)}  ${value.padStart(valueWidth)}`);
+  const source = report.fromCache ? `from the cache in ${cacheDir}` : `parsed from the CSV files`;
+  lines.push(`  load time ${report.seconds.toFixed(2)} s, ${source}`);
+  if (report.malformedExamples.length > 0) {
+    lines.push('', 'malformed rows skipped (first ones):', ...report.malformedExamples.map((m) => `  ${m}`));
+  }
+  return lines.join('\n') + '\n';
+}
+
 const command: Subcommand = {
-  summary: '(not built yet)',
-  usage: 'anirec data: not built yet',
-  async run() {
-    process.stderr.write('anirec data: not built yet\n');
-    return 1;
+  summary: 'check and summarise the data folder (anime.csv, rating.csv); --download fetches it',
+  usage: USAGE,
+  async run(argv) {
+    const values = parseOptions(argv, {
+      data: { type: 'string' },
+      download: { type: 'boolean' },
+      'skip-malformed': { type: 'boolean' },
+    });
+    const config = readConfig(process.env);
+    const dir = values.data ?? config.dataDir;
+
+    if (values.download) {
+      process.stderr.write(`downloading the data set into ${dir}\n`);
+      const bar = createProgress('download');
+      try {
+        await downloadDataset({
+          url: config.dataUrl,
+          dir,
+          username: config.kaggleUsername,
+          key: config.kaggleKey,
+          onProgress: (received, total) =>
+            bar.update(total ? received / total : 0, `${(received / 1e6).toFixed(1)} MB`),
+        });
+      } finally {
+        bar.stop();
+      }
+    }
+
+    const bar = createProgress('loading');
+    let dataset;
+    try {
+      dataset = await loadDataset(dir, {
+        cacheDir: config.cacheDir,
+        skipMalformed: values['skip-malformed'] === true,
+        onProgress: (fraction) => bar.update(fraction),
+        onCacheWriteError: (error) =>
+          process.stderr.write(`note: could not write the cache in ${config.cacheDir} (${(error as Error).message})\n`),
+      });
+    } finally {
+      bar.stop();
+    }
+    process.stdout.write(formatReport(dataset.dir, dataset.report, config.cacheDir));
+    return 0;
   },
 };
 export default command;

@@ -1,12 +1,74 @@
+/**
+ * `anirec recommend --model DIR --profiles FILE --top N`: each user of FILE is a new person, folded in
+ * from their rows (the same fold-in as the bot). stdout: `user_id,rank,anime_id,score`, exactly N rows per
+ * user in order of first appearance, never an anime from that user's profile.
+ */
+import { readConfig } from '../../config.js';
+import { InputFileError } from '../../errors.js';
+import { loadAnirecModel } from '../../model/anirecModel.js';
+import { intOption, parseOptions } from './args.js';
+import { readInputCsv, readIntCell } from './inputCsv.js';
 import type { Subcommand } from './subcommand.js';
 
-// Placeholder until its issue lands; replaced by the real subcommand.
+const USAGE = `Usage: anirec recommend [--model DIR] --profiles FILE [--top N]
+
+Recommends anime to new people. FILE is a CSV with user_id, anime_id and rating columns (rating 1-10,
+or -1 for watched but not rated); each user_id is folded into the model from their rows. Prints
+user_id,rank,anime_id,score: N rows per user, in the order users first appear in FILE.
+
+Options:
+  --model DIR       trained model folder (default: ANIREC_MODEL_DIR, else models/default)
+  --profiles FILE   CSV with user_id, anime_id and rating columns
+  --top N           recommendations per user, 1..1000 (default 10)
+`;
+
 const command: Subcommand = {
-  summary: '(not built yet)',
-  usage: 'anirec recommend: not built yet',
-  async run() {
-    process.stderr.write('anirec recommend: not built yet\n');
-    return 1;
+  summary: 'recommend anime to new people given their ratings in a CSV',
+  usage: USAGE,
+  async run(argv) {
+    const args = parseOptions(argv, { model: { type: 'string' }, profiles: { type: 'string' }, top: { type: 'string' } });
+    const top = intOption('top', args.top, 10, 1, 1000);
+    const file = args.profiles;
+    if (file === undefined) {
+      process.stderr.write('anirec recommend: --profiles FILE is required\n');
+      return 1;
+    }
+    const rows = readInputCsv(file, ['user_id', 'anime_id', 'rating']);
+    const people = new Map<number, { animeIds: number[]; scores: number[] }>();
+    for (const row of rows) {
+      const userId = readIntCell(file, row, 'user_id');
+      const animeId = readIntCell(file, row, 'anime_id');
+      const rating = readIntCell(file, row, 'rating');
+      if (rating !== -1 && (rating < 1 || rating > 10)) throw new InputFileError(file, `line ${row.line}: rating ${rating} is not -1 (watched) or 1..10`);
+      let person = people.get(userId);
+      if (!person) people.set(userId, (person = { animeIds: [], scores: [] }));
+      person.animeIds.push(animeId);
+      person.scores.push(rating);
+    }
+    const model = await loadAnirecModel(args.model ?? readConfig().modelDir);
+    const nItems = model.catalogue.anime.length;
+    const lines = ['user_id,rank,anime_id,score'];
+    let unknown = 0;
+    for (const [userId, person] of people) {
+      const itemIx: number[] = [];
+      const score: number[] = [];
+      person.animeIds.forEach((animeId, k) => {
+        const ix = model.catalogue.ixByAnimeId.get(animeId);
+        if (ix === undefined) unknown++;
+        else {
+          itemIx.push(ix);
+          score.push(person.scores[k]!);
+        }
+      });
+      const user = model.foldIn({ itemIx: Int32Array.from(itemIx), score: Int8Array.from(score) });
+      const exclude = new Set(itemIx);
+      if (nItems - exclude.size < top) throw new InputFileError(file, `user ${userId} has seen all but ${nItems - exclude.size} of the anime the model knows; ask for fewer with --top`);
+      const picks = model.recommend(user, top, { exclude });
+      picks.forEach((pick, rank) => lines.push(`${userId},${rank + 1},${model.catalogue.anime[pick.itemIx]!.animeId},${pick.score.toFixed(6)}`));
+    }
+    if (unknown > 0) process.stderr.write(`anirec recommend: ignored ${unknown} rows naming anime the model does not know\n`);
+    process.stdout.write(lines.join('\n') + '\n');
+    return 0;
   },
 };
 export default command;

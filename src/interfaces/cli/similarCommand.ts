@@ -1,12 +1,47 @@
+/**
+ * `anirec similar --model DIR --anime TITLE --top N`: the anime most like one title. stdout:
+ * `rank,anime_id,name,score`. An unknown title gets a one-line "did you mean" on stderr.
+ */
+import { readConfig } from '../../config.js';
+import { buildTitleIndex } from '../../data/titles.js';
+import { loadAnirecModel } from '../../model/anirecModel.js';
+import { intOption, parseOptions } from './args.js';
 import type { Subcommand } from './subcommand.js';
 
-// Placeholder until its issue lands; replaced by the real subcommand.
+const USAGE = `Usage: anirec similar [--model DIR] --anime TITLE [--top N]
+
+Lists the anime most like TITLE (embedding similarity, leaning on shared genres for anime with few
+ratings). Prints rank,anime_id,name,score.
+
+Options:
+  --model DIR     trained model folder (default: ANIREC_MODEL_DIR, else models/default)
+  --anime TITLE   the anime's name (typos and partial names are looked up)
+  --top N         how many, 1..1000 (default 10)
+`;
+
+function csvCell(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
 const command: Subcommand = {
-  summary: '(not built yet)',
-  usage: 'anirec similar: not built yet',
-  async run() {
-    process.stderr.write('anirec similar: not built yet\n');
-    return 1;
+  summary: 'list the anime most like a title',
+  usage: USAGE,
+  async run(argv) {
+    const args = parseOptions(argv, { model: { type: 'string' }, anime: { type: 'string' }, top: { type: 'string' } });
+    const top = intOption('top', args.top, 10, 1, 1000);
+    if (args.anime === undefined || args.anime.trim() === '') {
+      process.stderr.write('anirec similar: --anime TITLE is required\n');
+      return 1;
+    }
+    const model = await loadAnirecModel(args.model ?? readConfig().modelDir);
+    const itemIx = buildTitleIndex(model.catalogue).resolve(args.anime);
+    const lines = ['rank,anime_id,name,score'];
+    model.similar(itemIx, top).forEach((n, rank) => {
+      const anime = model.catalogue.anime[n.itemIx]!;
+      lines.push(`${rank + 1},${anime.animeId},${csvCell(anime.name)},${n.score.toFixed(6)}`);
+    });
+    process.stdout.write(lines.join('\n') + '\n');
+    return 0;
   },
 };
 export default command;

@@ -35,15 +35,20 @@ export interface TrainOptions {
   initScale: number;
   /** Ridge penalty of fold-in (closed form over the frozen anime factors). */
   foldInReg: number;
+  /**
+   * The sigmoid maps onto [min - margin, max + margin] of the training scores: with a margin the
+   * extreme scores are reachable without saturating the sigmoid (whose gradient vanishes there).
+   */
+  scaleMargin: number;
   /** Hybrid only: L2 penalty on the genre and type layer. */
   regGenre: number;
 }
 
 export const DEFAULT_TRAIN_OPTIONS: Readonly<TrainOptions> = Object.freeze({
   dim: 32,
-  epochs: 30,
+  epochs: 40,
   lr: 0.005,
-  reg: 0.02,
+  reg: 0.25,
   regBias: 0.005,
   optimizer: 'adam',
   beta1: 0.9,
@@ -52,6 +57,7 @@ export const DEFAULT_TRAIN_OPTIONS: Readonly<TrainOptions> = Object.freeze({
   seed: 1,
   patience: 2,
   initScale: 0.05,
-  foldInReg: 5,
+  foldInReg: 15,
   regGenre: 0.002,
+  scaleMargin: 0,
 });

@@ -34,7 +34,7 @@ export interface Tables {
   typeBias: Float32Array;
 }
 
-/** Optimiser state. Adam: m*/v* shaped like the tables, steps* per row. rowAdagrad: g* one per row. */
+/** Optimiser state. Adam: m and v arrays shaped like the tables, a step count per row. rowAdagrad: one g per row. */
 export interface OptimiserState {
   mP: Float32Array; vP: Float32Array; mQ: Float32Array; vQ: Float32Array;
   mUB: Float32Array; vUB: Float32Array; mIB: Float32Array; vIB: Float32Array;

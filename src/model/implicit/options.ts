@@ -17,7 +17,7 @@ export interface ImplicitOptions {
   cgSteps: number;
   /** Seed of the initial factors. */
   seed: number;
-  /** worker_threads for the ALS sweeps; 0 = one per core, 1 = run in this thread. */
+  /** worker_threads for the ALS sweeps; 0 = one per core, 1 = run in this thread (same factors either way). */
   threads: number;
 }
 
@@ -29,5 +29,5 @@ export const DEFAULT_IMPLICIT_OPTIONS: ImplicitOptions = {
   reg: 1,
   cgSteps: 3,
   seed: 1,
-  threads: 1,
+  threads: 0,
 };

@@ -1,0 +1,306 @@
+/**
+ * The bot's benchmark, on a model trained on the REAL catalogue (../shared/data/mal-sample):
+ * 1. `anirec start` ready time (spawned; spawn -> "ready" line) and its RSS, beside a bare discord.js
+ *    client's ready time (the floor any discord.js bot pays);
+ * 2. in-process service calls (p50/p99): /recommend, /similar, /rate (fold-in + SQLite write), each
+ *    beside its core (scoring alone, model.similar alone, a raw store write);
+ * 3. through the fake Discord and the real client in a child process: sustained interactions/s and
+ *    latency of a /rate + /recommend mix, beside the transport ceiling (a client answering a constant).
+ * Bounded in count and time; loopback only. Writes bench/results/discord.md.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildTitleIndex } from '../src/data/titles.js';
+import { loadAnirecModel, type AnirecModel } from '../src/model/anirecModel.js';
+import { selectTopK } from '../src/model/topK.js';
+import { trainDefaultModel } from '../src/model/trainDefault.js';
+import { createRateLimiter } from '../src/recommender/rateLimiter.js';
+import { openRatingsStore } from '../src/recommender/ratingsStore.js';
+import { createService } from '../src/recommender/service.js';
+import { killAllChildren, spawnAnirec, type AnirecChild } from '../test/e2e/childProcess.js';
+import { FakeDiscord, type Reply } from '../test/e2e/fakeDiscord.js';
+import { mulberry32 } from '../test/fixtures/planted.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GBench.bench-token-not-a-real-one-0123456789';
+const READY_RUNS = 3;
+const SERVICE_CALLS = 2_000;
+const RATE_CALLS = 1_000;
+const LOAD_SECONDS = 6;
+const LOAD_MAX = 20_000;
+const CONCURRENCY = 32;
+const MEMBERS = 200;
+
+const work = mkdtempSync(join(tmpdir(), 'anirec-bench-discord-'));
+const say = (line: string) => process.stdout.write(line + '\n');
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+interface Timing {
+  p50: number;
+  p99: number;
+  n: number;
+}
+
+function summarise(samples: number[]): Timing {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), n: sorted.length };
+}
+
+const ms = (x: number) => (x < 1 ? x.toFixed(3) : x < 10 ? x.toFixed(2) : x.toFixed(1));
+const fmt = (t: Timing) => `${ms(t.p50)} / ${ms(t.p99)} ms`;
+
+async function time<T>(n: number, call: (i: number) => T | Promise<T>): Promise<Timing> {
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await call(i);
+    samples.push(performance.now() - t0);
+  }
+  return summarise(samples);
+}
+
+/** Times `call` only, running the untimed `before` ahead of each. */
+async function timeAfter(n: number, before: (i: number) => unknown, call: (i: number) => unknown): Promise<Timing> {
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    await before(i);
+    const t0 = performance.now();
+    await call(i);
+    samples.push(performance.now() - t0);
+  }
+  return summarise(samples);
+}
+
+/** The served model: ANIREC_MODEL_DIR when it loads, else one trained on mal-sample into a temp folder. */
+async function prepareModel(): Promise<{ modelDir: string; model: AnirecModel; source: string }> {
+  const fromEnv = process.env.ANIREC_MODEL_DIR?.trim();
+  if (fromEnv) {
+    try {
+      return { modelDir: resolve(fromEnv), model: await loadAnirecModel(resolve(fromEnv)), source: `ANIREC_MODEL_DIR (${fromEnv})` };
+    } catch (error) {
+      say(`ANIREC_MODEL_DIR=${fromEnv} does not load (${(error as Error).message}); training one on mal-sample`);
+    }
+  }
+  const dataDir = resolve(ROOT, process.env.ANIREC_SHARED_DATA ?? '../shared/data', 'mal-sample');
+  const modelDir = join(work, 'model');
+  const t0 = performance.now();
+  await trainDefaultModel(dataDir, modelDir, { cacheDir: join(work, 'cache'), quiet: true });
+  say(`trained a model on ${dataDir} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return { modelDir, model: await loadAnirecModel(modelDir), source: 'mal-sample (trained for this run)' };
+}
+
+function botEnv(fake: FakeDiscord, modelDir: string, storeFile: string): Record<string, string> {
+  return {
+    DISCORD_TOKEN: TOKEN,
+    DISCORD_API_URL: fake.apiUrl,
+    ANIREC_MODEL_DIR: modelDir,
+    ANIREC_DATA_DIR: join(work, 'no-data'),
+    ANIREC_STORE_URL: `sqlite://${storeFile}`,
+    ANIREC_RATE_LIMIT: '100000',
+    ANIREC_LOG_LEVEL: 'info',
+  };
+}
+
+// --- 1. ready time ---
+
+async function measureReady(fake: FakeDiscord, modelDir: string) {
+  const ours: number[] = [];
+  const reported: number[] = [];
+  const rss: number[] = [];
+  const peer: number[] = [];
+  for (let run = 0; run < READY_RUNS; run++) {
+    const t0 = performance.now();
+    const child = spawnAnirec(['start'], botEnv(fake, modelDir, join(work, `ready-${run}.sqlite`)));
+    const line = await child.waitForOutput(/ready in (\d+\.\d+) s, RSS (\d+) MB/, 60_000);
+    ours.push(performance.now() - t0);
+    const m = /ready in (\d+\.\d+) s, RSS (\d+) MB/.exec(line)!;
+    reported.push(Number(m[1]) * 1000);
+    rss.push(Number(m[2]));
+    await child.stop();
+
+    const p0 = performance.now();
+    const ping = spawnAnirec([], { DISCORD_TOKEN: TOKEN, DISCORD_API_URL: fake.apiUrl }, 'test/e2e/pingBot.ts');
+    await ping.waitForOutput(/ping bot ready/, 60_000);
+    peer.push(performance.now() - p0);
+    await ping.stop();
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  return { ours: median(ours), reported: median(reported), rss: median(rss), peer: median(peer) };
+}
+
+// --- 2. service calls in process ---
+
+async function measureService(model: AnirecModel) {
+  const store = await openRatingsStore(`sqlite://${join(work, 'service.sqlite')}`);
+  const service = createService({
+    model,
+    store,
+    titles: buildTitleIndex(model.catalogue),
+    rateLimiter: createRateLimiter({ perMinute: 1e9 }),
+  });
+  const rand = mulberry32(7);
+  const nItems = model.catalogue.anime.length;
+  const popular = Array.from({ length: nItems }, (_, i) => i).sort((a, b) => model.popularity[b]! - model.popularity[a]!).slice(0, 500);
+  const pick = () => model.catalogue.anime[popular[Math.floor(rand() * popular.length)]!]!.animeId;
+  const members = Array.from({ length: MEMBERS }, (_, m) => `10000000000000${String(m).padStart(4, '0')}`);
+  for (const member of members) {
+    for (let k = 0; k < 20; k++) await service.rate(member, String(pick()), 1 + Math.floor(rand() * 10));
+  }
+
+  // Cold: the member just rated (untimed), so their cached top list is gone and the call scores every anime.
+  const recommend = await timeAfter(
+    SERVICE_CALLS,
+    (i) => service.rate(members[i % MEMBERS]!, String(pick()), 1 + (i % 10)),
+    (i) => service.recommend(members[i % MEMBERS]!, { count: 10 }),
+  );
+  const recommendWarm = await time(SERVICE_CALLS, (i) => service.recommend(members[i % MEMBERS]!, { count: 10 }));
+  // Cold: each anime asked once (the service keeps recent neighbour lists); warm: the same ones again.
+  const distinct = Array.from({ length: Math.min(SERVICE_CALLS, nItems) }, (_, i) => String(model.catalogue.anime[i]!.animeId));
+  const similar = await time(distinct.length, (i) => service.similar(members[0]!, distinct[i]!, 10));
+  const similarWarm = await time(distinct.length, (i) => service.similar(members[0]!, distinct[i]!, 10));
+  const rate = await time(RATE_CALLS, (i) => service.rate(members[i % MEMBERS]!, String(pick()), 1 + (i % 10)));
+
+  // Peers: the core each call cannot avoid.
+  const profile = { itemIx: Int32Array.from(popular.slice(0, 20)), score: Int8Array.from({ length: 20 }, (_, i) => 1 + (i % 10)) };
+  const user = model.foldIn(profile);
+  const scratch = new Float32Array(nItems);
+  const scoring = await time(SERVICE_CALLS, () => {
+    model.scoreItems(user, scratch);
+    return selectTopK(scratch, 10);
+  });
+  const neighbours = await time(distinct.length, (i) => model.similar(model.catalogue.ixByAnimeId.get(Number(distinct[i]))!, 10));
+  const foldIn = await time(RATE_CALLS, () => model.exportUser(model.foldIn(profile)));
+  const record = await store.get(members[0]!);
+  const write = await time(RATE_CALLS, (i) => store.set(`peer-${i % MEMBERS}`, { ...record!, updatedAt: i }));
+  await store.close();
+  return { recommend, recommendWarm, similar, similarWarm, rate, scoring, neighbours, foldIn, write };
+}
+
+// --- 3. through the fake Discord ---
+
+interface Load {
+  perSecond: number;
+  latency: Timing;
+  sent: number;
+  failed: number;
+}
+
+/** Closed loop: CONCURRENCY interactions in flight, for LOAD_SECONDS or LOAD_MAX interactions. */
+async function runLoad(fake: FakeDiscord, next: (i: number) => Promise<Reply>, check: (r: Reply) => boolean): Promise<Load> {
+  const latencies: number[] = [];
+  let sent = 0;
+  let failed = 0;
+  const started = performance.now();
+  const deadline = started + LOAD_SECONDS * 1000;
+  const worker = async () => {
+    while (sent < LOAD_MAX && performance.now() < deadline) {
+      const i = sent++;
+      try {
+        const reply = await next(i);
+        if (check(reply)) latencies.push(reply.latencyMs);
+        else failed++;
+      } catch {
+        failed++;
+      }
+      if (i % 2_000 === 0) fake.clearAnswered();
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  fake.clearAnswered();
+  return { perSecond: latencies.length / seconds, latency: summarise(latencies), sent, failed };
+}
+
+async function measureThroughDiscord(fake: FakeDiscord, model: AnirecModel, modelDir: string) {
+  const ids = model.catalogue.anime.map((a) => a.animeId);
+  const rand = mulberry32(11);
+  const anyAnime = () => String(ids[Math.floor(rand() * Math.min(ids.length, 2_000))]!);
+  const members = Array.from({ length: MEMBERS }, (_, m) => fake.member(m));
+
+  let child: AnirecChild = spawnAnirec([], { DISCORD_TOKEN: TOKEN, DISCORD_API_URL: fake.apiUrl }, 'test/e2e/pingBot.ts');
+  await child.waitForOutput(/ping bot ready/, 60_000);
+  await Promise.all(Array.from({ length: 500 }, (_, i) => fake.slash('ping', {}, { user: members[i % MEMBERS]! })));
+  const peer = await runLoad(
+    fake,
+    (i) => fake.slash('ping', {}, { user: members[i % MEMBERS]! }),
+    (r) => r.data.content === 'pong',
+  );
+  await child.stop();
+
+  child = spawnAnirec(['start'], botEnv(fake, modelDir, join(work, 'load.sqlite')));
+  await child.waitForOutput(/ready in/, 60_000);
+  // Warm up and give every member ratings, so /recommend is personalised.
+  for (let round = 0; round < 5; round++) {
+    await Promise.all(members.map((user) => fake.slash('rate', { anime: anyAnime(), score: 1 + Math.floor(rand() * 10) }, { user, timeoutMs: 30_000 })));
+  }
+  const ours = await runLoad(
+    fake,
+    (i) =>
+      i % 2 === 0
+        ? fake.slash('rate', { anime: anyAnime(), score: 1 + (i % 10) }, { user: members[i % MEMBERS]!, timeoutMs: 30_000 })
+        : fake.slash('recommend', { count: 10 }, { user: members[i % MEMBERS]!, timeoutMs: 30_000 }),
+    (r) => (r.data.content ?? '').startsWith('Saved:') || r.data.embeds?.[0]?.title === 'Picked for you',
+  );
+  const rss = Number(/RSS (\d+) MB/.exec(child.stderr())?.[1] ?? NaN);
+  await child.stop();
+  return { ours, peer, rss };
+}
+
+async function main(): Promise<void> {
+  const startLoad = loadavg()[0]!;
+  say(`bench discord: Node ${process.version}, ${cpus().length} cores, load average ${startLoad.toFixed(1)}`);
+  const { modelDir, model, source } = await prepareModel();
+  say(`model: ${source}, ${model.catalogue.anime.length} anime`);
+  const fake = await FakeDiscord.start({ token: TOKEN, replyTimeoutMs: 30_000 });
+  try {
+    const ready = await measureReady(fake, modelDir);
+    say(`ready: spawn -> ready ${ms(ready.ours)} ms (bot reports ${ms(ready.reported)} ms, RSS ${ready.rss} MB); bare discord.js client ${ms(ready.peer)} ms`);
+    const service = await measureService(model);
+    say(
+      `service p50/p99: /recommend after a rating ${fmt(service.recommend)}, repeated ${fmt(service.recommendWarm)} (scoring alone ${fmt(service.scoring)}); ` +
+        `/similar first ask ${fmt(service.similar)}, repeated ${fmt(service.similarWarm)} (model.similar ${fmt(service.neighbours)}); ` +
+        `/rate ${fmt(service.rate)} (fold-in alone ${fmt(service.foldIn)}, raw store write ${fmt(service.write)})`,
+    );
+    const load = await measureThroughDiscord(fake, model, modelDir);
+    const line = (l: Load) => `${l.perSecond.toFixed(0)}/s, p50 ${ms(l.latency.p50)} ms, p99 ${ms(l.latency.p99)} ms (${l.latency.n} answered, ${l.failed} failed)`;
+    say(`through the fake Discord (${CONCURRENCY} in flight): /rate + /recommend ${line(load.ours)}; constant-reply client ${line(load.peer)}`);
+    if (fake.unhandled.length > 0) say(`WARNING: unhandled fake Discord routes: ${fake.unhandled.map((r) => `${r.method} ${r.path}`).join(', ')}`);
+
+    const table = [
+      `Load average at start ${startLoad.toFixed(1)} (other work on the machine inflates p99s).`,
+      '',
+      `Bot on the model from ${source} (${model.catalogue.anime.length.toLocaleString('en')} anime), \`npx tsx bench/discord.ts\`; ${cpus().length} cores, Node ${process.version}, loopback fake Discord.`,
+      '',
+      '| goal | ours | peer (same run) | target |',
+      '|---|---|---|---|',
+      `| \`anirec start\` spawn to ready (median of ${READY_RUNS}) | ${(ready.ours / 1000).toFixed(2)} s, RSS ${ready.rss} MB | bare discord.js client ${(ready.peer / 1000).toFixed(2)} s | ≤ 2 s |`,
+      `| /recommend service call p50 / p99, right after a rating (repeated: cached) | ${fmt(service.recommend)} (${fmt(service.recommendWarm)}) | scoring + top-k alone ${fmt(service.scoring)} | p99 ≤ 5 ms |`,
+      `| /similar service call p50 / p99, first ask (repeated: cached) | ${fmt(service.similar)} (${fmt(service.similarWarm)}) | model.similar alone ${fmt(service.neighbours)} | p99 ≤ 2 ms |`,
+      `| /rate service call (fold-in + SQLite write) p50 / p99 | ${fmt(service.rate)} | fold-in alone ${fmt(service.foldIn)}; raw store write ${fmt(service.write)} | p99 ≤ 10 ms |`,
+      `| through Discord: /rate + /recommend, ${CONCURRENCY} in flight | ${load.ours.perSecond.toFixed(0)}/s, p99 ${ms(load.ours.latency.p99)} ms | constant reply ${load.peer.perSecond.toFixed(0)}/s, p99 ${ms(load.peer.latency.p99)} ms | ≥ 1,000/s, p99 < 50 ms |`,
+      '',
+    ].join('\n');
+    mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
+    writeFileSync(join(ROOT, 'bench', 'results', 'discord.md'), table);
+    say('\n' + table);
+  } finally {
+    await killAllChildren();
+    await fake.close();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  async (error: unknown) => {
+    process.stderr.write(`bench discord failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+    await killAllChildren();
+    process.exit(1);
+  },
+);

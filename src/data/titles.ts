@@ -1,0 +1,337 @@
+/**
+ * Title lookup for people typing anime names (CLI, console, Discord autocomplete). Names are normalised
+ * once (case, accents and punctuation dropped); a query then walks the catalogue in popularity order
+ * through match tiers: exact, normalised, prefix, word prefix, substring, and last a bounded edit
+ * distance for typos. Ties within a tier go to the more popular anime (members).
+ */
+import { distance } from 'fastest-levenshtein';
+import { AmbiguousTitleError, UnknownTitleError } from '../errors.js';
+import type { Catalogue } from './types.js';
+
+export interface TitleMatch {
+  itemIx: number;
+  animeId: number;
+  /** At most 100 characters (Discord's limit for a choice), cut with … */
+  name: string;
+  /** Higher is better: 1 exact, 0.97 any case, 0.95 normalised, 0.85 prefix, 0.75 word prefix, 0.65 substring, below 0.5 typos. */
+  score: number;
+}
+
+export interface TitleIndex {
+  /** Best matches first; an empty query lists the most popular anime. */
+  search(query: string, limit?: number): TitleMatch[];
+  /** The itemIx of the one clear match; UnknownTitleError or AmbiguousTitleError otherwise. */
+  resolve(query: string): number;
+}
+
+export const MAX_NAME_LENGTH = 100;
+const DEFAULT_LIMIT = 25;
+const SUGGESTIONS = 5;
+/** Fewer matches than this from the exact-to-substring tiers, and typos are looked for too. */
+const TYPO_FILL = 5;
+
+const EXACT = 1;
+const CASELESS = 0.97;
+const NORMALISED = 0.95;
+const COMPACT = 0.93;
+const PREFIX = 0.85;
+const WORD_PREFIX = 0.75;
+const SUBSTRING = 0.65;
+const TYPO = 0.5;
+const TYPO_PREFIX = 0.4;
+/** Typo scores fall by this much per edit. */
+const PER_EDIT = 0.1;
+
+/** Lower case, accents and punctuation dropped, single spaces: `Steins;Gate` -> `steins gate`. */
+export function normaliseTitle(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+/** Edits tolerated for a query of this (normalised) length. */
+function maxEdits(length: number): number {
+  return length <= 3 ? 0 : length <= 5 ? 1 : length <= 10 ? 2 : 3;
+}
+
+/** Positions (k) of each distinct text, in k order. */
+function groupBy(texts: string[]): Map<string, number[]> {
+  const groups = new Map<string, number[]>();
+  texts.forEach((text, k) => {
+    const group = groups.get(text);
+    if (group) group.push(k);
+    else groups.set(text, [k]);
+  });
+  return groups;
+}
+
+/** First index of sorted `values` that is >= `key`. */
+function lowerBound(values: string[], key: string): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (values[mid]! < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The names joined by newlines, with where each one starts. */
+function joinTitles(texts: string[]): { text: string; starts: Int32Array } {
+  const starts = new Int32Array(texts.length);
+  let at = 0;
+  texts.forEach((t, k) => {
+    starts[k] = at;
+    at += t.length + 1;
+  });
+  return { text: texts.join('\n'), starts };
+}
+
+/** Index of the name holding character position `at` (binary search over starts). */
+function titleAt(starts: Int32Array, at: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= at) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** true when `word` occurs in `name` at the start of one of its words. */
+function startsAWord(name: string, word: string): boolean {
+  for (let at = name.indexOf(word); at !== -1; at = name.indexOf(word, at + 1)) {
+    if (at === 0 || name.charCodeAt(at - 1) === 32) return true;
+  }
+  return false;
+}
+
+/** 32 buckets of characters present (a-z, digits folded in, the rest hashed): for the typo filter. */
+function charMask(text: string): number {
+  let mask = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32) mask |= 1 << c % 31;
+  }
+  return mask;
+}
+
+function popcount(x: number): number {
+  let v = x - ((x >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+function shorten(name: string): string {
+  return name.length <= MAX_NAME_LENGTH ? name : `${name.slice(0, MAX_NAME_LENGTH - 1)}…`;
+}
+
+export function buildTitleIndex(catalogue: Catalogue): TitleIndex {
+  const anime = catalogue.anime;
+  // Popularity order: scanning in it makes the first match of a tier the most popular one.
+  const order = Int32Array.from(anime.keys()).sort((a, b) => anime[b]!.members - anime[a]!.members || a - b);
+  const n = order.length;
+  const names: string[] = new Array(n);
+  const lower: string[] = new Array(n);
+  const norm: string[] = new Array(n);
+  const compact: string[] = new Array(n);
+  const masks = new Int32Array(n);
+  for (let k = 0; k < n; k++) {
+    const a = anime[order[k]!]!;
+    names[k] = a.name;
+    lower[k] = a.name.toLowerCase();
+    norm[k] = normaliseTitle(a.name);
+    compact[k] = norm[k]!.replace(/ /g, '');
+    masks[k] = charMask(norm[k]!);
+  }
+  // All names in one string each, so substring search is one native indexOf scan over the catalogue.
+  const normText = joinTitles(norm);
+  const compactText = joinTitles(compact);
+  // Every word of every name, sorted, for "a word starts with ..." by binary search.
+  const wordList: { word: string; k: number }[] = [];
+  for (let k = 0; k < n; k++) for (const word of new Set(norm[k]!.split(' '))) if (word) wordList.push({ word, k });
+  wordList.sort((a, b) => (a.word < b.word ? -1 : a.word > b.word ? 1 : a.k - b.k));
+  const words = wordList.map((w) => w.word);
+  const wordOwner = Int32Array.from(wordList, (w) => w.k);
+  // The top tiers by lookup: whole names as typed, in lower case, normalised and without spaces.
+  const byName = groupBy(names);
+  const byLower = groupBy(lower);
+  const byNorm = groupBy(norm);
+  const byCompact = groupBy(compact);
+
+  /** Adds to `into` every k with a word starting with `prefix`. */
+  const collectWordStarts = (prefix: string, into: Set<number>): void => {
+    for (let i = lowerBound(words, prefix); i < words.length && words[i]!.startsWith(prefix); i++) into.add(wordOwner[i]!);
+  };
+
+  /** Adds to `into` every k whose text contains `needle`. */
+  const collect = (joined: { text: string; starts: Int32Array }, needle: string, into: Set<number>): void => {
+    const { text, starts } = joined;
+    for (let at = text.indexOf(needle); at !== -1; ) {
+      const k = titleAt(starts, at);
+      into.add(k);
+      at = k + 1 < n ? text.indexOf(needle, starts[k + 1]!) : -1;
+    }
+  };
+
+  /** Score of title k for a query without typos, 0 when it does not match. */
+  const tierScore = (k: number, raw: string, rawLower: string, q: string, qCompact: string, qWords: string[]): number => {
+    if (names[k] === raw) return EXACT;
+    if (lower[k] === rawLower) return CASELESS;
+    const name = norm[k]!;
+    if (name === q) return NORMALISED;
+    if (compact[k] === qCompact) return COMPACT;
+    if (name.startsWith(q)) return PREFIX;
+    // Native substring tests first: most titles fail here, before any per-word work.
+    let allWordsInside = true;
+    for (const w of qWords) {
+      if (!name.includes(w)) {
+        allWordsInside = false;
+        break;
+      }
+    }
+    if (allWordsInside && qWords.every((w) => startsAWord(name, w))) return WORD_PREFIX;
+    if (q.length > 2 && ((allWordsInside && name.includes(q)) || compact[k]!.includes(qCompact))) return SUBSTRING;
+    return 0;
+  };
+
+  /** Typo score of title k, 0 when more than `edits` edits away. */
+  const typoScore = (k: number, q: string, qMask: number, edits: number): number => {
+    // Each character of the query missing from the name costs at least one edit: a cheap filter.
+    if (popcount(qMask & ~masks[k]!) > edits) return 0;
+    const name = norm[k]!;
+    const lengthGap = name.length - q.length;
+    if (Math.abs(lengthGap) <= edits) {
+      const d = distance(q, name);
+      if (d <= edits) return TYPO - PER_EDIT * d;
+    }
+    if (lengthGap > 0 && q.length >= 4 && name.charCodeAt(0) === q.charCodeAt(0)) {
+      // Typed the start of a long name with a slip: compare with that start.
+      const d = distance(q, name.slice(0, q.length));
+      if (d <= edits) return TYPO_PREFIX - PER_EDIT * d;
+    }
+    return 0;
+  };
+
+  const toMatch = (k: number, score: number): TitleMatch => {
+    const itemIx = order[k]!;
+    return { itemIx, animeId: anime[itemIx]!.animeId, name: shorten(names[k]!), score: Math.round(score * 100) / 100 };
+  };
+
+  /**
+   * The best `limit` matches as [k, score], best first, popularity breaking ties. Typos are looked for
+   * only when the other tiers found fewer than TYPO_FILL: they are the slow part.
+   */
+  const rank = (query: string, limit: number): [number, number][] => {
+    const raw = query.trim();
+    const q = normaliseTitle(raw);
+    if (q === '' || limit <= 0) return [];
+    const qCompact = q.replace(/ /g, '');
+    const rawLower = raw.toLowerCase();
+    const qWords = q.split(' ');
+    // Every tier implies the name contains the query, its longest word, or (without spaces) its compact form.
+    // Queries of one or two characters match at word starts only: as substrings they match everything.
+    const candidates = new Set<number>();
+    collectWordStarts(qWords.reduce((a, b) => (b.length > a.length ? b : a)), candidates);
+    if (q.length > 2) {
+      collect(normText, q, candidates);
+      collect(compactText, qCompact, candidates);
+    }
+    const ordered = Int32Array.from(candidates).sort();
+    // One bucket per score; in popularity order, so each bucket only needs its first `limit` entries.
+    const buckets = new Map<number, number[]>();
+    let found = 0;
+    for (const k of ordered) {
+      const s = tierScore(k, raw, rawLower, q, qCompact, qWords);
+      if (s === 0) continue;
+      found++;
+      let bucket = buckets.get(s);
+      if (!bucket) buckets.set(s, (bucket = []));
+      if (bucket.length < limit) bucket.push(k);
+    }
+    if (found < Math.min(limit, TYPO_FILL)) {
+      const edits = maxEdits(q.length);
+      if (edits > 0) {
+        const qMask = charMask(q);
+        for (let k = 0; k < n; k++) {
+          if (candidates.has(k)) continue;
+          const s = typoScore(k, q, qMask, edits);
+          if (s === 0) continue;
+          let bucket = buckets.get(s);
+          if (!bucket) buckets.set(s, (bucket = []));
+          if (bucket.length < limit) bucket.push(k);
+        }
+      }
+    }
+    const ranked: [number, number][] = [];
+    for (const score of [...buckets.keys()].sort((a, b) => b - a)) {
+      for (const k of buckets.get(score)!) {
+        if (ranked.length === limit) return ranked;
+        ranked.push([k, score]);
+      }
+    }
+    return ranked;
+  };
+
+  /** Closest names for an "unknown title" answer: looser edit distance on similar lengths. */
+  const suggest = (query: string): string[] => {
+    const q = normaliseTitle(query);
+    if (q === '') return [];
+    const best: [number, number][] = [];
+    for (let k = 0; k < n; k++) {
+      const name = norm[k]!;
+      if (Math.abs(name.length - q.length) > Math.max(3, q.length / 2)) continue;
+      const ratio = distance(q, name) / Math.max(q.length, name.length);
+      if (ratio <= 0.5) best.push([k, ratio]);
+    }
+    return best.sort((x, y) => x[1] - y[1]).slice(0, SUGGESTIONS).map(([k]) => shorten(names[k]!));
+  };
+
+  const idIx = (query: string): number | undefined => {
+    const text = query.trim();
+    return /^\d{1,10}$/.test(text) ? catalogue.ixByAnimeId.get(Number(text)) : undefined;
+  };
+
+  return {
+    search(query, limit = DEFAULT_LIMIT) {
+      const byId = idIx(query);
+      if (normaliseTitle(query) === '') {
+        return Array.from({ length: Math.min(limit, n) }, (_, k) => toMatch(k, 0));
+      }
+      const matches = rank(query, limit).slice(0, limit).map(([k, s]) => toMatch(k, s));
+      if (byId !== undefined) {
+        const k = order.indexOf(byId);
+        return [toMatch(k, EXACT), ...matches.filter((m) => m.itemIx !== byId)].slice(0, limit);
+      }
+      return matches;
+    },
+
+    resolve(query) {
+      const byId = idIx(query);
+      if (byId !== undefined) return byId;
+      // Whole-name tiers by lookup; same-named anime are different anime: ask which.
+      const raw = query.trim();
+      const q = normaliseTitle(raw);
+      for (const [map, key] of [[byName, raw], [byLower, raw.toLowerCase()], [byNorm, q], [byCompact, q.replace(/ /g, '')]] as const) {
+        const hits = key === '' ? undefined : map.get(key);
+        if (hits === undefined) continue;
+        if (hits.length === 1) return order[hits[0]!]!;
+        throw new AmbiguousTitleError(query, hits.slice(0, SUGGESTIONS).map((k) => describe(k)));
+      }
+      const matches = rank(query, SUGGESTIONS);
+      if (matches.length === 0) throw new UnknownTitleError(query, suggest(query));
+      return order[matches[0]![0]]!;
+    },
+  };
+
+  /** A name that tells same-named anime apart. */
+  function describe(k: number): string {
+    const a = anime[order[k]!]!;
+    return shorten(`${a.name} (${[a.type ?? 'anime', `id ${a.animeId}`].join(', ')})`);
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * The Discord bot: a real discord.js Client (Guilds intent only: slash commands need no message
+ * content), commands loaded from commands/, one dispatcher on interactionCreate. Mentions are off by
+ * default so nothing the bot echoes can ping anyone.
+ */
+import { Client, Events, GatewayIntentBits } from 'discord.js';
+import type { Config } from '../../config.js';
+import { ConfigError } from '../../errors.js';
+import { buildTitleIndex } from '../../data/titles.js';
+import { createLogger, type Logger } from '../../log.js';
+import type { AnirecModel } from '../../model/anirecModel.js';
+import { createRateLimiter } from '../../recommender/rateLimiter.js';
+import type { RatingsStore } from '../../recommender/ratingsStore.js';
+import { createService } from '../../recommender/service.js';
+import { loadCommands } from './commandRegistry.js';
+import { createDispatcher } from './dispatch.js';
+
+export interface StartBotOptions {
+  config: Config;
+  model: AnirecModel;
+  store: RatingsStore;
+  log?: Logger;
+  /** @discordjs/rest's global cap (50/s by default); load tests raise it. */
+  globalRequestsPerSecond?: number;
+}
+
+export interface RunningBot {
+  client: Client;
+  stop(): Promise<void>;
+}
+
+/** Login failures in our words: a refused token or an unreachable API is a setting to fix, not a crash. */
+function explainLoginFailure(error: unknown, apiUrl: string): unknown {
+  const code = (error as { code?: unknown }).code;
+  if (code === 'TokenInvalid') return new ConfigError('DISCORD_TOKEN', 'Discord refused this token (401 Unauthorized)');
+  const cause = (error as { cause?: { code?: unknown } }).cause;
+  if (code === 'ECONNREFUSED' || cause?.code === 'ECONNREFUSED' || cause?.code === 'ENOTFOUND' || (error instanceof TypeError && error.message === 'fetch failed')) {
+    return new ConfigError('DISCORD_API_URL', `could not reach ${apiUrl}`);
+  }
+  return error;
+}
+
+export async function startBot(options: StartBotOptions): Promise<RunningBot> {
+  const { config, model, store } = options;
+  const log = options.log ?? createLogger({ level: config.logLevel, secrets: [config.discordToken] });
+  if (config.discordToken === undefined) throw new Error('startBot needs config.discordToken (DISCORD_TOKEN)');
+
+  const { commands, rejected } = await loadCommands();
+  for (const problem of rejected) log.warn(`commands/${problem}`);
+  const service = createService({
+    model,
+    store,
+    titles: buildTitleIndex(model.catalogue),
+    rateLimiter: createRateLimiter({ perMinute: config.rateLimitPerMinute }),
+    log,
+  });
+
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds],
+    allowedMentions: { parse: [] },
+    rest: {
+      api: config.discordApiUrl,
+      ...(options.globalRequestsPerSecond !== undefined ? { globalRequestsPerSecond: options.globalRequestsPerSecond } : {}),
+    },
+  });
+  const dispatch = createDispatcher({ commands, context: { service, log } });
+  client.on(Events.InteractionCreate, (interaction) => {
+    dispatch(interaction).catch((error: unknown) => log.error('interaction handling failed', error));
+  });
+  client.on(Events.Error, (error) => log.error('discord client error', error));
+  client.on(Events.Warn, (message) => log.warn(`discord: ${message}`));
+
+  const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+  try {
+    await client.login(config.discordToken);
+    await ready;
+  } catch (error) {
+    await client.destroy();
+    throw explainLoginFailure(error, config.discordApiUrl);
+  }
+  log.info(`logged in to Discord as ${client.user?.tag ?? 'unknown'} with ${commands.size} commands`);
+  return {
+    client,
+    async stop() {
+      await client.destroy();
+    },
+  };
+}

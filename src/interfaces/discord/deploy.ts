@@ -1,0 +1,29 @@
+/**
+ * Registers the slash commands (the same `data` the bot loads) with one REST PUT: in one guild when a
+ * guild id is given (instant, for testing), else globally (may take up to an hour to appear).
+ */
+import { REST, Routes } from 'discord.js';
+import type { BotCommand } from './command.js';
+
+export interface DeployOptions {
+  token: string;
+  clientId: string;
+  guildId?: string;
+  /** REST base without /v10 (config.discordApiUrl). */
+  apiUrl: string;
+  commands: Iterable<BotCommand>;
+}
+
+export interface DeployResult {
+  scope: 'guild' | 'global';
+  names: string[];
+}
+
+export async function deployCommands(options: DeployOptions): Promise<DeployResult> {
+  const body = [...options.commands].map((c) => c.data.toJSON());
+  const rest = new REST({ api: options.apiUrl }).setToken(options.token);
+  const route =
+    options.guildId !== undefined ? Routes.applicationGuildCommands(options.clientId, options.guildId) : Routes.applicationCommands(options.clientId);
+  await rest.put(route, { body });
+  return { scope: options.guildId !== undefined ? 'guild' : 'global', names: body.map((b) => b.name) };
+}

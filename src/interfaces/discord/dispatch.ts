@@ -1,0 +1,69 @@
+/**
+ * The one place that finds a command for an interaction and catches its failures (guide, Yuudachi).
+ * AnirecError -> its message for people, ephemeral; anything else -> logged, short apology. Autocomplete
+ * failures answer an empty list (Discord allows no error there). Buttons route by customId prefix.
+ */
+import type { BaseInteraction, ButtonInteraction, ChatInputCommandInteraction } from 'discord.js';
+import { isAnirecError } from '../../errors.js';
+import { renderError } from '../render.js';
+import type { BotCommand, CommandContext } from './command.js';
+import { toReplyOptions } from './embeds.js';
+
+export interface DispatcherOptions {
+  commands: Map<string, BotCommand>;
+  context: CommandContext;
+}
+
+async function answerError(interaction: ChatInputCommandInteraction | ButtonInteraction, error: unknown, context: CommandContext): Promise<void> {
+  const where = interaction.isChatInputCommand() ? `/${interaction.commandName}` : `button ${interaction.customId}`;
+  if (!isAnirecError(error)) context.log.error(`${where} by ${interaction.user.id} failed`, error);
+  else if (error.code === 'store_write' || error.code === 'store_read') context.log.error(`${where} by ${interaction.user.id}: ${error.message}`, error.cause);
+  else context.log.info(`${where} by ${interaction.user.id}: ${error.code}: ${error.message}`);
+  const options = toReplyOptions(renderError(error));
+  try {
+    if (interaction.replied || interaction.deferred) await interaction.followUp(options);
+    else await interaction.reply(options);
+  } catch (replyError) {
+    context.log.error(`could not tell ${interaction.user.id} about the failure of ${where}`, replyError);
+  }
+}
+
+/** Returns the interactionCreate listener. */
+export function createDispatcher(options: DispatcherOptions): (interaction: BaseInteraction) => Promise<void> {
+  const { commands, context } = options;
+  return async (interaction) => {
+    if (interaction.isAutocomplete()) {
+      const command = commands.get(interaction.commandName);
+      try {
+        if (command?.autocomplete === undefined) throw new Error(`no autocomplete for /${interaction.commandName}`);
+        await command.autocomplete(interaction, context);
+      } catch (error) {
+        context.log.debug(`autocomplete of /${interaction.commandName} failed: ${error instanceof Error ? error.message : String(error)}`);
+        if (!interaction.responded) await interaction.respond([]).catch(() => undefined);
+      }
+      return;
+    }
+    if (interaction.isChatInputCommand()) {
+      const started = performance.now();
+      const command = commands.get(interaction.commandName);
+      try {
+        if (command === undefined) throw new Error(`unknown command /${interaction.commandName}`);
+        await command.execute(interaction, context);
+        context.log.debug(`/${interaction.commandName} by ${interaction.user.id} in ${(performance.now() - started).toFixed(1)} ms`);
+      } catch (error) {
+        await answerError(interaction, error, context);
+      }
+      return;
+    }
+    if (interaction.isButton()) {
+      const [name, ...args] = interaction.customId.split(':');
+      const command = commands.get(name ?? '');
+      try {
+        if (command?.button === undefined) throw new Error(`no handler for button ${interaction.customId}`);
+        await command.button(interaction, context, args);
+      } catch (error) {
+        await answerError(interaction, error, context);
+      }
+    }
+  };
+}

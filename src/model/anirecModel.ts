@@ -1,0 +1,133 @@
+/**
+ * The model the bot, the CLI and the eval table serve: train, save, load. The composite itself
+ * (ranking, fold-in, explain, similar) is in anirecComposite.ts; the folder format in modelFolder.ts.
+ */
+import { makeSplits } from '../data/splits.js';
+import { WATCHED, type Dataset, type Ratings, type Splits } from '../data/types.js';
+import { AnirecComposite, DEFAULT_BLEND } from './anirecComposite.js';
+import { trainEmbedding, type EmbeddingModel } from './embedding/index.js';
+import type { TrainOptions } from './embedding/index.js';
+import { ImplicitModel, type ImplicitOptions } from './implicit/index.js';
+import type { TrainingData } from './recommender.js';
+import { tuneBlend } from './tuneBlend.js';
+
+export { AnirecComposite, type AnirecModel, type AnirecUser, type ModelInfo, type BlendParams } from './anirecComposite.js';
+export { saveAnirecModel, loadAnirecModel, MODEL_MISSING_COMMAND } from './modelFolder.js';
+
+/** Seed of the split used when the caller passes none (the same one `anirec eval` uses by default). */
+export const DEFAULT_SPLIT_SEED = 42;
+
+export interface TrainAnirecOptions {
+  splits?: Splits;
+  explicit?: Partial<TrainOptions>;
+  implicit?: Partial<ImplicitOptions>;
+  /** Which explicit models to try; the lower validation RMSE wins. Default both. */
+  explicitKinds?: ('embedding' | 'hybrid')[];
+  /** Fixes beta instead of tuning it on validation users. */
+  beta?: number;
+  quiet?: boolean;
+  log?: (line: string) => void;
+}
+
+/** RMSE of a model's predictions over the given rows (explicit rows only). */
+export function computeRmse(model: { predict(userIx: number, itemIx: number): number }, ratings: Ratings, rows: Uint32Array): number {
+  let sse = 0;
+  let n = 0;
+  for (const row of rows) {
+    const s = ratings.score[row]!;
+    if (s === WATCHED) continue;
+    const e = model.predict(ratings.userIx[row]!, ratings.itemIx[row]!) - s;
+    sse += e * e;
+    n++;
+  }
+  return n > 0 ? Math.sqrt(sse / n) : Number.NaN;
+}
+
+function countItems(ratings: Ratings, rows: Uint32Array) {
+  const popularity = new Float32Array(ratings.nItems);
+  const ratingCount = new Float32Array(ratings.nItems);
+  let sum = 0;
+  let n = 0;
+  for (const row of rows) {
+    const ix = ratings.itemIx[row]!;
+    popularity[ix]!++;
+    const s = ratings.score[row]!;
+    if (s === WATCHED) continue;
+    ratingCount[ix]!++;
+    sum += s;
+    n++;
+  }
+  return { popularity, ratingCount, globalMean: n > 0 ? sum / n : 5.5 };
+}
+
+const round = (x: number, digits = 4) => Number(x.toFixed(digits));
+
+export async function trainAnirecModel(dataset: Dataset, options: TrainAnirecOptions = {}): Promise<AnirecComposite> {
+  const started = performance.now();
+  const log = options.log ?? (options.quiet ? () => {} : (line: string) => process.stderr.write(line + '\n'));
+  const { catalogue, ratings } = dataset;
+  const splits = options.splits ?? makeSplits(ratings, { seed: DEFAULT_SPLIT_SEED });
+  const data: TrainingData = { catalogue, ratings, splits, nUsers: ratings.userIds.length };
+
+  let explicit: EmbeddingModel | undefined;
+  let explicitRmse = Number.POSITIVE_INFINITY;
+  const metrics: Record<string, number> = {};
+  for (const kind of options.explicitKinds ?? (['embedding', 'hybrid'] as const)) {
+    const t0 = performance.now();
+    const candidate = await trainEmbedding(data, { ...options.explicit, hybrid: kind === 'hybrid', quiet: options.quiet ?? false });
+    const rmse = computeRmse(candidate, ratings, splits.validation);
+    metrics[`${kind}ValidationRmse`] = round(rmse);
+    log(`anirec: ${kind} model trained in ${((performance.now() - t0) / 1000).toFixed(1)} s, validation RMSE ${rmse.toFixed(4)}`);
+    if (!explicit || rmse < explicitRmse) {
+      explicit = candidate;
+      explicitRmse = rmse;
+    }
+  }
+  if (!explicit) throw new Error('explicitKinds is empty');
+
+  const implicit = new ImplicitModel(options.implicit ?? {}, options.quiet ? () => {} : log);
+  const implicitReport = await implicit.fit(data);
+  log(`anirec: implicit model trained in ${implicitReport.seconds.toFixed(1)} s`);
+
+  const counts = countItems(ratings, splits.train);
+  const composite = new AnirecComposite({
+    catalogue,
+    explicit,
+    implicit,
+    ...counts,
+    blend: { ...DEFAULT_BLEND, ...(options.beta !== undefined ? { beta: options.beta } : {}) },
+    info: {
+      name: 'anirec',
+      trainedAt: new Date().toISOString(),
+      dataFingerprint: dataset.fingerprint,
+      backend: 'cpu: TypeScript over Float32Arrays',
+      params: {},
+      metrics,
+      explicitModel: explicit.name,
+    },
+  });
+
+  if (options.beta === undefined) {
+    const tuning = tuneBlend(composite, data);
+    composite.blend = { ...composite.blend, beta: tuning.beta };
+    metrics.validationUsers = tuning.users;
+    metrics.validationHitAt10 = round(tuning.hitByBeta[String(tuning.beta)]!);
+    metrics.validationHitAt10ImplicitOnly = round(tuning.hitByBeta['0'] ?? Number.NaN);
+    metrics.validationHitAt10Popularity = round(tuning.popularityHit);
+    log(`anirec: beta ${tuning.beta} (validation Hit@10 ${tuning.hitByBeta[String(tuning.beta)]!.toFixed(3)} vs popularity ${tuning.popularityHit.toFixed(3)} on ${tuning.users} known users)`);
+  }
+  metrics.validationRmse = round(explicitRmse);
+  metrics.testRmse = round(computeRmse(explicit, ratings, splits.test));
+  metrics.trainSeconds = round((performance.now() - started) / 1000, 1);
+  composite.info = {
+    ...composite.info,
+    params: {
+      splitSeed: splits.seed,
+      blend: composite.blend,
+      explicit: explicit.modelState.options,
+      implicit: implicit.options,
+    },
+    metrics,
+  };
+  return composite;
+}

@@ -1,0 +1,233 @@
+/**
+ * EmbeddingModel: the explicit model the bot serves (name 'embedding'), or its genre-aware hybrid (name
+ * 'hybrid'). pred = lo + (hi - lo) * sigmoid(mu + b_u + b_i' + p_u . q_i'), where the hybrid's anime side
+ * q_i' = q_i + mean of its genre rows + its type row (and b_i' adds genre and type biases). Trained by the
+ * fast trainer (trainer.ts); served from plain Float32Arrays with the genre layer folded in.
+ */
+import { ModelFitError } from '../../errors.js';
+import type { FitReport, FoldedUser, Neighbour, Profile, Recommender, TrainingData } from '../recommender.js';
+import { selectTopK } from '../topK.js';
+import { foldInVector } from './foldIn.js';
+import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from './options.js';
+import type { ItemFeatures, ModelShape, Tables } from './params.js';
+import type { EpochStats } from './progress.js';
+import { computeEffectiveItems, type EffectiveItems } from './scoring.js';
+import { trainTables, type TrainResult } from './trainer.js';
+
+export interface EmbeddingFitOptions extends Partial<TrainOptions> {
+  hybrid?: boolean;
+  onEpoch?: (e: EpochStats) => void;
+  quiet?: boolean;
+}
+
+/** A person folded into this model: a vector and bias against the frozen anime factors. */
+export interface EmbeddingFoldedUser extends FoldedUser {
+  readonly model: 'embedding' | 'hybrid';
+  readonly vector: Float32Array;
+  readonly bias: number;
+}
+
+/** Everything a trained model is made of; what save writes and load reads back. */
+export interface EmbeddingState {
+  shape: ModelShape;
+  tables: Tables;
+  features: ItemFeatures;
+  options: TrainOptions;
+  /** Per userIx: explicit training rows (0 = never trained: served bias-only). */
+  userCounts: Int32Array;
+  report: FitReport;
+  /** userIx -> MyAnimeList user id, itemIx -> MyAnimeList anime id (for the CLI and the bot). */
+  userIds: Int32Array;
+  animeIds: Int32Array;
+}
+
+export class EmbeddingModel implements Recommender {
+  readonly name: 'embedding' | 'hybrid';
+  private readonly fitOptions: EmbeddingFitOptions;
+  private state: EmbeddingState | undefined;
+  private effective: EffectiveItems | undefined;
+  private itemNorms: Float32Array | undefined;
+
+  constructor(options: EmbeddingFitOptions = {}, state?: EmbeddingState) {
+    this.fitOptions = options;
+    this.name = (state?.shape.hybrid ?? options.hybrid) ? 'hybrid' : 'embedding';
+    if (state) this.setState(state);
+  }
+
+  async fit(data: TrainingData): Promise<FitReport> {
+    const { hybrid: _hybrid, onEpoch, quiet, ...train } = this.fitOptions;
+    const result = await trainTables(data, train, { hybrid: this.name === 'hybrid', onEpoch, quiet });
+    this.setState(stateFromResult(result, data));
+    return this.report;
+  }
+
+  private setState(state: EmbeddingState): void {
+    this.state = state;
+    this.effective = computeEffectiveItems(state.tables, state.shape, state.features);
+    this.itemNorms = undefined;
+  }
+
+  private get trained(): EmbeddingState {
+    if (!this.state) throw new ModelFitError(`the ${this.name} model is not trained yet`);
+    return this.state;
+  }
+
+  get modelState(): EmbeddingState {
+    return this.trained;
+  }
+
+  get report(): FitReport {
+    return this.trained.report;
+  }
+
+  get dim(): number {
+    return this.trained.shape.dim;
+  }
+
+  /** nItems x dim anime vectors as served (the hybrid's genre and type rows already added). */
+  get itemFactors(): Float32Array {
+    this.trained;
+    return this.effective!.factors;
+  }
+
+  /** Per itemIx, the anime bias as served (genre and type biases included). */
+  get itemBias(): Float32Array {
+    this.trained;
+    return this.effective!.bias;
+  }
+
+  /** mu: the offset inside the sigmoid. rating = lo + (hi - lo) * sigmoid(globalOffset + biases + dot). */
+  get globalOffset(): number {
+    return this.trained.shape.mu;
+  }
+
+  /** The rating scale [lo, hi] the sigmoid maps onto (min and max of the training scores). */
+  get scale(): { lo: number; hi: number } {
+    const { lo, hi } = this.trained.shape;
+    return { lo, hi };
+  }
+
+  /** Maps a logit (globalOffset + biases + dot) onto the rating scale. */
+  activate(z: number): number {
+    const { lo, hi } = this.trained.shape;
+    return lo + (hi - lo) / (1 + Math.exp(-z));
+  }
+
+  predict(userIx: number, itemIx: number): number {
+    const { shape, tables, userCounts } = this.trained;
+    const { dim, mu } = shape;
+    const items = this.effective!;
+    if (!(itemIx >= 0 && itemIx < shape.nItems)) return this.activate(mu);
+    if (!(userIx >= 0 && userIx < shape.nUsers) || userCounts[userIx] === 0) return this.activate(mu + items.bias[itemIx]!);
+    let z = mu + tables.userBias[userIx]! + items.bias[itemIx]!;
+    const pu = userIx * dim, qi = itemIx * dim;
+    for (let d = 0; d < dim; d++) z += tables.P[pu + d]! * items.factors[qi + d]!;
+    return this.activate(z);
+  }
+
+  foldIn(profile: Profile): EmbeddingFoldedUser {
+    const { shape, options } = this.trained;
+    const folded = foldInVector(this.effective!, shape, profile, options.foldInReg);
+    return { model: this.name, vector: folded.vector, bias: folded.bias, ...(folded.fallback ? { fallback: folded.fallback } : {}) };
+  }
+
+  private asFolded(user: FoldedUser): EmbeddingFoldedUser {
+    const folded = user as EmbeddingFoldedUser;
+    if (!(folded.vector instanceof Float32Array) || folded.vector.length !== this.dim) {
+      throw new ModelFitError(`the ${this.name} model cannot use a person folded in by the ${user.model} model`);
+    }
+    return folded;
+  }
+
+  predictFolded(user: FoldedUser, itemIx: number): number {
+    const { vector, bias } = this.asFolded(user);
+    const { dim, mu, nItems } = this.trained.shape;
+    if (!(itemIx >= 0 && itemIx < nItems)) return this.activate(mu + bias);
+    const items = this.effective!;
+    let z = mu + bias + items.bias[itemIx]!;
+    const qi = itemIx * dim;
+    for (let d = 0; d < dim; d++) z += vector[d]! * items.factors[qi + d]!;
+    return this.activate(z);
+  }
+
+  /** out[itemIx] = predicted rating for the folded-in person. */
+  scoreItems(user: FoldedUser, out: Float32Array): void {
+    const { vector, bias } = this.asFolded(user);
+    const { dim, mu, lo, hi, nItems } = this.trained.shape;
+    const span = hi - lo;
+    const Q = this.effective!.factors;
+    const b = this.effective!.bias;
+    const n = Math.min(nItems, out.length);
+    for (let i = 0; i < n; i++) {
+      let z = mu + bias + b[i]!;
+      const qi = i * dim;
+      for (let d = 0; d < dim; d++) z += vector[d]! * Q[qi + d]!;
+      out[i] = lo + span / (1 + Math.exp(-z));
+    }
+  }
+
+  /** Cosine between anime vectors, best first, itemIx itself excluded. */
+  similar(itemIx: number, k: number): Neighbour[] {
+    const { dim, nItems } = this.trained.shape;
+    if (!(itemIx >= 0 && itemIx < nItems) || k <= 0) return [];
+    const Q = this.effective!.factors;
+    const norms = (this.itemNorms ??= computeNorms(Q, nItems, dim));
+    const scores = new Float32Array(nItems);
+    const qa = itemIx * dim;
+    const na = norms[itemIx]!;
+    for (let i = 0; i < nItems; i++) {
+      const qi = i * dim;
+      let dot = 0;
+      for (let d = 0; d < dim; d++) dot += Q[qa + d]! * Q[qi + d]!;
+      const denom = na * norms[i]!;
+      scores[i] = denom > 0 ? dot / denom : 0;
+    }
+    scores[itemIx] = -Infinity;
+    return Array.from(selectTopK(scores, k), (i) => ({ itemIx: i, score: scores[i]! }));
+  }
+}
+
+function computeNorms(Q: Float32Array, nItems: number, dim: number): Float32Array {
+  const norms = new Float32Array(nItems);
+  for (let i = 0; i < nItems; i++) {
+    let s = 0;
+    for (let d = 0; d < dim; d++) s += Q[i * dim + d]! ** 2;
+    norms[i] = Math.sqrt(s);
+  }
+  return norms;
+}
+
+function stateFromResult(result: TrainResult, data: TrainingData): EmbeddingState {
+  const report: FitReport = {
+    seconds: result.seconds,
+    curve: result.curve,
+    notes: {
+      bestEpoch: result.bestEpoch,
+      bestValidationRmse: Number(result.bestValidationRmse.toFixed(5)),
+      threads: result.threads,
+      optimizer: result.options.optimizer,
+      dim: result.shape.dim,
+      trainRatings: result.trainRows,
+      updatesPerSecond: Math.round(result.updatesPerSecond),
+    },
+  };
+  return {
+    shape: result.shape,
+    tables: result.tables,
+    features: result.features,
+    options: result.options,
+    userCounts: result.userCounts,
+    report,
+    userIds: Int32Array.from(data.ratings.userIds.subarray(0, data.nUsers)),
+    animeIds: Int32Array.from(data.catalogue.anime, (a) => a.animeId),
+  };
+}
+
+/** Trains a model (plain or hybrid) with the fast trainer: the entry point for the CLI and composite model. */
+export async function trainEmbedding(data: TrainingData, options: EmbeddingFitOptions = {}): Promise<EmbeddingModel> {
+  const model = new EmbeddingModel(options);
+  await model.fit(data);
+  return model;
+}
+
+export { DEFAULT_TRAIN_OPTIONS };

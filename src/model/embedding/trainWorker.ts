@@ -1,0 +1,20 @@
+/**
+ * A Hogwild worker: holds views of the shared tables, optimiser state and ratings, and runs the
+ * kernel over the slice of the shuffled order it is told. Only epoch boundaries cross the thread.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { buildCorrection, runAdamSlice, runRowAdagradSlice } from './kernel.js';
+import type { WorkerInit, WorkerTask } from './trainer.js';
+
+const init = workerData as WorkerInit;
+const correction = buildCorrection(init.cfg.beta1, init.cfg.beta2);
+const scratch = new Float32Array(2 * init.cfg.dim);
+
+parentPort!.on('message', (task: WorkerTask) => {
+  const cfg = { ...init.cfg, lr: task.lr };
+  const sse =
+    init.optimizer === 'adam'
+      ? runAdamSlice(init.tables, init.opt, init.features, init.rows, init.perm, task.start, task.end, cfg, correction, scratch)
+      : runRowAdagradSlice(init.tables, init.opt, init.features, init.rows, init.perm, task.start, task.end, cfg, scratch);
+  parentPort!.postMessage({ sse });
+});

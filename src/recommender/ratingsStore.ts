@@ -1,0 +1,177 @@
+/**
+ * Members' ratings in Keyv: SQLite by default, any Keyv adapter picked by the URL's protocol. One record
+ * per Discord user id (ratings follow the person across guilds). A write is acknowledged only when
+ * Keyv confirms it (set resolving true); reads that fail throw instead of looking like "no ratings",
+ * which would let the next write wipe a member's history.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Keyv from 'keyv';
+import { ConfigError, StoreReadError, StoreWriteError } from '../errors.js';
+import { createKeyedMutex } from './keyedMutex.js';
+
+/** Everything stored about one member. */
+export interface MemberRecord {
+  /** MyAnimeList anime id (as a string key) -> score 1..10, or WATCHED (-1). */
+  ratings: Record<string, number>;
+  /** The member's folded-in vector (model.exportUser), little-endian float32 in base64. */
+  vector?: string;
+  /** Fingerprint of the model that folded `vector`; a different model means fold in again. */
+  modelFingerprint?: string;
+  /** Milliseconds since the epoch of the last change. */
+  updatedAt: number;
+}
+
+export interface RatingsStore {
+  /** Adapter and location, password removed (for logs). */
+  readonly description: string;
+  get(userId: string): Promise<MemberRecord | undefined>;
+  /** Resolves once the store confirmed the write; StoreWriteError otherwise. */
+  set(userId: string, record: MemberRecord): Promise<void>;
+  /** Removes the member; resolves true when there was something to remove. */
+  delete(userId: string): Promise<boolean>;
+  /**
+   * Read-modify-write of one member, serialised per member in this process so concurrent updates
+   * are never lost. `change` returns the new record, or null to delete it.
+   */
+  update<T>(userId: string, change: (current: MemberRecord | undefined) => { record: MemberRecord | null; result: T }): Promise<T>;
+  close(): Promise<void>;
+}
+
+type AdapterFactory = (url: string) => Promise<unknown>;
+
+async function importAdapter(name: string, protocol: string): Promise<Record<string, unknown>> {
+  try {
+    return (await import(name)) as Record<string, unknown>;
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') {
+      throw new ConfigError('ANIREC_STORE_URL', `${protocol}// needs its Keyv adapter: run \`npm install ${name}\``);
+    }
+    throw error;
+  }
+}
+
+function adapterClass(mod: Record<string, unknown>): new (...args: unknown[]) => unknown {
+  return (mod.default ?? Object.values(mod).find((v) => typeof v === 'function')) as new (...args: unknown[]) => unknown;
+}
+
+/** sqlite path of a sqlite:// URL, relative paths resolved from the working folder. */
+export function sqlitePath(url: string): string {
+  const path = url.replace(/^sqlite:\/\//i, '');
+  return path === ':memory:' ? path : resolve(path);
+}
+
+const ADAPTERS: Record<string, { module: string; create: AdapterFactory }> = {
+  'sqlite:': {
+    module: '@keyv/sqlite',
+    create: async (url) => {
+      const path = sqlitePath(url);
+      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+      const Sqlite = adapterClass(await importAdapter('@keyv/sqlite', 'sqlite:'));
+      const store = new Sqlite({ uri: `sqlite://${path}`, busyTimeout: 5000 }) as { query(sql: string): Promise<unknown> };
+      // WAL with synchronous=FULL still syncs every commit before set() resolves (durable), but costs
+      // one sync instead of the rollback journal's several: about 0.7 ms per write instead of 19 ms.
+      if (path !== ':memory:') {
+        await store.query('PRAGMA journal_mode=WAL');
+        await store.query('PRAGMA synchronous=FULL');
+      }
+      return store;
+    },
+  },
+  'redis:': { module: '@keyv/redis', create: async (url) => new (adapterClass(await importAdapter('@keyv/redis', 'redis:')))(url) },
+  'rediss:': { module: '@keyv/redis', create: async (url) => new (adapterClass(await importAdapter('@keyv/redis', 'rediss:')))(url) },
+  'postgres:': {
+    module: '@keyv/postgres',
+    create: async (url) => new (adapterClass(await importAdapter('@keyv/postgres', 'postgres:')))({ uri: url }),
+  },
+  'postgresql:': {
+    module: '@keyv/postgres',
+    create: async (url) => new (adapterClass(await importAdapter('@keyv/postgres', 'postgresql:')))({ uri: url }),
+  },
+  'mysql:': {
+    module: '@keyv/mysql',
+    create: async (url) => new (adapterClass(await importAdapter('@keyv/mysql', 'mysql:')))({ uri: url }),
+  },
+  'mongodb:': {
+    module: '@keyv/mongo',
+    create: async (url) => new (adapterClass(await importAdapter('@keyv/mongo', 'mongodb:')))({ url }),
+  },
+};
+
+/** The URL without its password, for logs. */
+export function describeStoreUrl(url: string): string {
+  return url.replace(/(\/\/[^:/@]*):[^@/]*@/, '$1:***@');
+}
+
+const key = (userId: string) => `member:${userId}`;
+
+function checkRecord(value: unknown, userId: string): MemberRecord | undefined {
+  if (value === undefined || value === null) return undefined;
+  const record = value as MemberRecord;
+  if (typeof record !== 'object' || typeof record.ratings !== 'object' || record.ratings === null) {
+    throw new StoreReadError(key(userId), { cause: new Error('stored value is not a member record') });
+  }
+  return record;
+}
+
+/**
+ * Opens the store named by a Keyv URL (sqlite://path by default; redis://, postgres://... once their
+ * adapter is installed). The SQLite folder is created when missing.
+ */
+export async function openRatingsStore(url: string, options: { onError?: (error: unknown) => void } = {}): Promise<RatingsStore> {
+  const protocol = /^([a-z][a-z0-9+.-]*:)\/\//i.exec(url)?.[1]?.toLowerCase();
+  const adapter = protocol === undefined ? undefined : ADAPTERS[protocol];
+  if (adapter === undefined) {
+    throw new ConfigError('ANIREC_STORE_URL', `unsupported store "${describeStoreUrl(url)}"; use sqlite://, redis:// or postgres://`);
+  }
+  const store = await adapter.create(url);
+  // throwOnErrors: without it a failed read resolves undefined, indistinguishable from "no ratings".
+  const keyv = new Keyv({ store: store as never, namespace: 'anirec', throwOnErrors: true });
+  // Keyv emits 'error' as well as throwing; an unheard 'error' event would crash the process.
+  keyv.on('error', (error: unknown) => options.onError?.(error));
+  const mutex = createKeyedMutex();
+
+  const get = async (userId: string) => {
+    let value: unknown;
+    try {
+      value = await keyv.get(key(userId));
+    } catch (error) {
+      throw new StoreReadError(key(userId), { cause: error });
+    }
+    return checkRecord(value, userId);
+  };
+  const set = async (userId: string, record: MemberRecord) => {
+    let confirmed: boolean;
+    try {
+      confirmed = await keyv.set(key(userId), record);
+    } catch (error) {
+      throw new StoreWriteError(key(userId), { cause: error });
+    }
+    if (!confirmed) throw new StoreWriteError(key(userId));
+  };
+  const remove = async (userId: string) => {
+    try {
+      return await keyv.delete(key(userId));
+    } catch (error) {
+      throw new StoreWriteError(key(userId), { cause: error });
+    }
+  };
+
+  return {
+    description: `${adapter.module} (${describeStoreUrl(protocol === 'sqlite:' ? `sqlite://${sqlitePath(url)}` : url)})`,
+    get,
+    set,
+    delete: remove,
+    update(userId, change) {
+      return mutex.run(userId, async () => {
+        const { record, result } = change(await get(userId));
+        if (record === null) await remove(userId);
+        else await set(userId, record);
+        return result;
+      });
+    },
+    async close() {
+      await keyv.disconnect();
+    },
+  };
+}

@@ -1,0 +1,448 @@
+/**
+ * What the bot does, without Discord: rate, unrate, recommend, similar, list, import, forget. Discord
+ * commands and the console both call these methods and render the plain results they return.
+ * Everything per command stays in memory (catalogue, title index, model, members' folded vectors), so a
+ * command costs a fold-in or a scoring pass, never a file read.
+ */
+import { createHash } from 'node:crypto';
+import type { Anime, Catalogue } from '../data/types.js';
+import { WATCHED } from '../data/types.js';
+import type { AnirecModel } from '../model/anirecModel.js';
+import type { FoldedUser, Neighbour, Profile } from '../model/recommender.js';
+import { selectTopK } from '../model/topK.js';
+import { InvalidOptionError } from '../errors.js';
+import { MAX_COUNT, resolveAnime, resolveCount, resolveGenre, resolveType, type TitleLookup } from '../interfaces/resolvers.js';
+import type { Logger } from '../log.js';
+import { silentLogger } from '../log.js';
+import { parseMalExport } from './malImport.js';
+import type { RateLimiter } from './rateLimiter.js';
+import type { MemberRecord, RatingsStore } from './ratingsStore.js';
+
+export interface ServiceDeps {
+  model: AnirecModel;
+  store: RatingsStore;
+  titles: TitleLookup;
+  rateLimiter: RateLimiter;
+  log?: Logger;
+  /** Members whose folded vector stays in memory (least recently loaded dropped first). */
+  cacheSize?: number;
+}
+
+export interface AnimeView {
+  itemIx: number;
+  animeId: number;
+  name: string;
+  genres: string[];
+  type: string | null;
+  episodes: number | null;
+  malScore: number | null;
+  url: string;
+}
+
+export interface RateResult {
+  anime: AnimeView;
+  score: number;
+  /** The member's earlier score of this anime, if any (WATCHED = -1). */
+  previous: number | undefined;
+  ratedCount: number;
+}
+
+export interface UnrateResult {
+  anime: AnimeView;
+  removed: boolean;
+  ratedCount: number;
+}
+
+export interface RecommendedPick {
+  anime: AnimeView;
+  score: number;
+  /** Anime the member liked that lead to this pick (empty for popular picks). */
+  because: AnimeView[];
+}
+
+export interface RecommendOptions {
+  count?: number | string | null;
+  genre?: string | null;
+  type?: string | null;
+}
+
+export interface RecommendResult {
+  picks: RecommendedPick[];
+  /** false when the member has no ratings yet and gets popular picks. */
+  personalised: boolean;
+  genre?: string;
+  type?: string;
+}
+
+export interface SimilarResult {
+  anime: AnimeView;
+  neighbours: { anime: AnimeView; similarity: number }[];
+}
+
+export interface RatingEntry {
+  animeId: number;
+  name: string;
+  url: string;
+  /** 1..10 or WATCHED. */
+  score: number;
+}
+
+export interface RatingsPage {
+  entries: RatingEntry[];
+  /** 1-based. */
+  page: number;
+  pages: number;
+  total: number;
+}
+
+export interface ImportResult {
+  rated: number;
+  watched: number;
+  /** Entries naming anime missing from our catalogue (not stored). */
+  unknown: number;
+  planToWatch: number;
+  skipped: number;
+  /** The member's ratings after the import. */
+  ratedCount: number;
+}
+
+export interface Choice {
+  name: string;
+  value: string;
+}
+
+export interface AnirecService {
+  readonly catalogue: Catalogue;
+  rate(userId: string, anime: string, score: number): Promise<RateResult>;
+  unrate(userId: string, anime: string): Promise<UnrateResult>;
+  recommend(userId: string, options?: RecommendOptions): Promise<RecommendResult>;
+  similar(userId: string, anime: string, count?: number | string | null): SimilarResult;
+  listRatings(userId: string, page?: number): Promise<RatingsPage>;
+  /** Deletes everything stored about the member; true when there was something. */
+  forget(userId: string): Promise<boolean>;
+  /** `file` may be a function fetching it, so the rate limit is checked before any download. */
+  importList(userId: string, file: Uint8Array | (() => Promise<Uint8Array>)): Promise<ImportResult>;
+  suggestTitles(query: string): Choice[];
+  suggestRated(userId: string, query: string): Promise<Choice[]>;
+  suggestGenres(query: string): Choice[];
+}
+
+export const RATINGS_PER_PAGE = 10;
+const CHOICE_LIMIT = 25;
+const CHOICE_NAME_MAX = 100;
+
+/** A member as the service holds them in memory. */
+interface Member {
+  record: MemberRecord;
+  profile: Profile;
+  /** undefined when the member has no ratings the model knows. */
+  folded: FoldedUser | undefined;
+  rated: Set<number>;
+  /** Top MAX_COUNT picks per filter (`genreIx|typeIx`), valid until the member's next write replaces this object. */
+  topByFilter: Map<string, { items: Int32Array; scores: Float32Array }>;
+}
+
+export function animeUrl(animeId: number): string {
+  return `https://myanimelist.net/anime/${animeId}`;
+}
+
+/** Identifies a trained model, so vectors folded by another model are folded again. */
+export function modelFingerprint(model: AnirecModel): string {
+  // info carries trainedAt and the data fingerprint, so a retrained model hashes differently.
+  const basis = JSON.stringify({ name: model.name, items: model.catalogue.anime.length, info: model.info ?? null });
+  return createHash('sha256').update(basis).digest('hex').slice(0, 16);
+}
+
+export function encodeVector(vector: Float32Array): string {
+  return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength).toString('base64');
+}
+
+export function decodeVector(text: string): Float32Array {
+  const bytes = Buffer.from(text, 'base64');
+  const copy = new Uint8Array(bytes.length);
+  copy.set(bytes);
+  return new Float32Array(copy.buffer, 0, Math.floor(copy.length / 4));
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+export function createService(deps: ServiceDeps): AnirecService {
+  const { model, store, titles, rateLimiter } = deps;
+  const log = deps.log ?? silentLogger;
+  const catalogue = model.catalogue;
+  const nItems = catalogue.anime.length;
+  const fingerprint = modelFingerprint(model);
+  const cacheSize = deps.cacheSize ?? 50_000;
+  const members = new Map<string, Member>();
+  const scratch = new Float32Array(nItems);
+  // Neighbours depend only on the model: keep the top MAX_COUNT of recently asked anime.
+  const similarCache = new Map<number, Neighbour[]>();
+  const similarCacheSize = 4096;
+  // Popular picks, computed once: the order never changes while the model is loaded.
+  const popularOrder = Array.from({ length: nItems }, (_, i) => i).sort((a, b) => model.popularity[b]! - model.popularity[a]! || a - b);
+
+  const view = (itemIx: number): AnimeView => {
+    const a: Anime = catalogue.anime[itemIx]!;
+    return {
+      itemIx,
+      animeId: a.animeId,
+      name: a.name,
+      genres: a.genres,
+      type: a.type,
+      episodes: a.episodes,
+      malScore: a.malScore,
+      url: animeUrl(a.animeId),
+    };
+  };
+
+  const profileOf = (ratings: Record<string, number>): Profile => {
+    const items: number[] = [];
+    const scores: number[] = [];
+    for (const [animeId, score] of Object.entries(ratings)) {
+      const itemIx = catalogue.ixByAnimeId.get(Number(animeId));
+      if (itemIx === undefined) continue;
+      items.push(itemIx);
+      scores.push(score);
+    }
+    return { itemIx: Int32Array.from(items), score: Int8Array.from(scores) };
+  };
+
+  const memberFrom = (record: MemberRecord, refold: boolean): Member => {
+    const profile = profileOf(record.ratings);
+    let folded: FoldedUser | undefined;
+    if (profile.itemIx.length > 0) {
+      if (!refold && record.vector !== undefined && record.modelFingerprint === fingerprint) {
+        try {
+          folded = model.importUser(decodeVector(record.vector));
+        } catch (error) {
+          log.warn(`stored vector unusable, folding in again: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
+      folded ??= model.foldIn(profile);
+    }
+    return { record, profile, folded, rated: new Set(profile.itemIx), topByFilter: new Map() };
+  };
+
+  const remember = (userId: string, member: Member) => {
+    members.delete(userId);
+    members.set(userId, member);
+    if (members.size > cacheSize) members.delete(members.keys().next().value!);
+  };
+
+  // Bumped on every committed change of a member, so a read that raced a write is not cached.
+  const generations = new Map<string, number>();
+  const bump = (userId: string) => generations.set(userId, (generations.get(userId) ?? 0) + 1);
+
+  const loadMember = async (userId: string): Promise<Member | undefined> => {
+    const cached = members.get(userId);
+    if (cached !== undefined) return cached;
+    const generation = generations.get(userId);
+    const record = await store.get(userId);
+    if (generations.get(userId) !== generation) return loadMember(userId);
+    if (record === undefined) return undefined;
+    const member = memberFrom(record, false);
+    remember(userId, member);
+    return member;
+  };
+
+  /**
+   * Applies `change` to the member's ratings under the per-member lock, folds the member in again and
+   * stores ratings and vector together. Resolves only after the store confirmed the write.
+   */
+  const changeRatings = async <T>(
+    userId: string,
+    change: (ratings: Record<string, number>) => T,
+  ): Promise<{ member: Member; result: T }> => {
+    const outcome = await store.update(userId, (current) => {
+      const ratings = { ...(current?.ratings ?? {}) };
+      const result = change(ratings);
+      const record: MemberRecord = { ratings, updatedAt: Date.now() };
+      const member = memberFrom(record, true);
+      if (member.folded !== undefined) {
+        record.vector = encodeVector(model.exportUser(member.folded));
+        record.modelFingerprint = fingerprint;
+      }
+      return { record, result: { member, result } };
+    });
+    bump(userId);
+    remember(userId, outcome.member);
+    return outcome;
+  };
+
+  const countRated = (ratings: Record<string, number>) => Object.keys(ratings).length;
+
+  const matchesFilter = (itemIx: number, genreIx: number | undefined, typeIx: number | undefined) =>
+    (genreIx === undefined || catalogue.genreIx[itemIx]!.includes(genreIx)) && (typeIx === undefined || catalogue.typeIx[itemIx] === typeIx);
+
+  return {
+    catalogue,
+
+    async rate(userId, anime, score) {
+      const itemIx = resolveAnime(titles, catalogue, anime);
+      if (!Number.isInteger(score) || score < 1 || score > 10) throw new InvalidOptionError('score', `${score} is not a whole number from 1 to 10`);
+      const animeId = String(catalogue.anime[itemIx]!.animeId);
+      const { member, result: previous } = await changeRatings(userId, (ratings) => {
+        const before = ratings[animeId];
+        ratings[animeId] = score;
+        return before;
+      });
+      log.debug(`member ${userId} rated anime ${animeId}: ${score}`);
+      return { anime: view(itemIx), score, previous, ratedCount: countRated(member.record.ratings) };
+    },
+
+    async unrate(userId, anime) {
+      const itemIx = resolveAnime(titles, catalogue, anime);
+      const animeId = String(catalogue.anime[itemIx]!.animeId);
+      const existing = await loadMember(userId);
+      if (existing === undefined || existing.record.ratings[animeId] === undefined) {
+        return { anime: view(itemIx), removed: false, ratedCount: existing ? countRated(existing.record.ratings) : 0 };
+      }
+      const { member, result: removed } = await changeRatings(userId, (ratings) => {
+        const had = ratings[animeId] !== undefined;
+        delete ratings[animeId];
+        return had;
+      });
+      return { anime: view(itemIx), removed, ratedCount: countRated(member.record.ratings) };
+    },
+
+    async recommend(userId, options = {}) {
+      const count = resolveCount(options.count);
+      const genreIx = resolveGenre(catalogue, options.genre);
+      const typeIx = resolveType(catalogue, options.type);
+      rateLimiter.take(userId);
+      const member = await loadMember(userId);
+      const filters = {
+        ...(genreIx !== undefined ? { genre: catalogue.genreNames[genreIx]! } : {}),
+        ...(typeIx !== undefined ? { type: catalogue.typeNames[typeIx]! } : {}),
+      };
+      if (member?.folded === undefined) {
+        const picks: RecommendedPick[] = [];
+        for (const itemIx of popularOrder) {
+          if (picks.length >= count) break;
+          if (member?.rated.has(itemIx) || !matchesFilter(itemIx, genreIx, typeIx)) continue;
+          picks.push({ anime: view(itemIx), score: model.popularity[itemIx]!, because: [] });
+        }
+        return { picks, personalised: false, ...filters };
+      }
+      const filterKey = `${genreIx ?? ''}|${typeIx ?? ''}`;
+      let top = member.topByFilter.get(filterKey);
+      if (top === undefined) {
+        model.scoreItems(member.folded, scratch);
+        for (const itemIx of member.rated) scratch[itemIx] = -Infinity;
+        if (genreIx !== undefined || typeIx !== undefined) {
+          for (let i = 0; i < nItems; i++) if (!matchesFilter(i, genreIx, typeIx)) scratch[i] = -Infinity;
+        }
+        const items = selectTopK(scratch, MAX_COUNT);
+        top = { items, scores: Float32Array.from(items, (itemIx) => scratch[itemIx]!) };
+        member.topByFilter.set(filterKey, top);
+      }
+      const { scores } = top;
+      const picks = Array.from(top.items.subarray(0, count), (itemIx, rank) => ({
+        anime: view(itemIx),
+        score: scores[rank]!,
+        because: Array.from(model.explain(member.profile, itemIx, 1), view),
+      }));
+      return { picks, personalised: true, ...filters };
+    },
+
+    similar(userId, anime, count) {
+      const k = resolveCount(count);
+      const itemIx = resolveAnime(titles, catalogue, anime);
+      rateLimiter.take(userId);
+      let neighbours = similarCache.get(itemIx);
+      if (neighbours === undefined) {
+        neighbours = model.similar(itemIx, MAX_COUNT);
+        if (similarCache.size >= similarCacheSize) similarCache.delete(similarCache.keys().next().value!);
+        similarCache.set(itemIx, neighbours);
+      }
+      return {
+        anime: view(itemIx),
+        neighbours: neighbours.slice(0, k).map((n) => ({ anime: view(n.itemIx), similarity: n.score })),
+      };
+    },
+
+    async listRatings(userId, page = 1) {
+      const member = await loadMember(userId);
+      const entries: RatingEntry[] = Object.entries(member?.record.ratings ?? {}).map(([id, score]) => {
+        const animeId = Number(id);
+        const itemIx = catalogue.ixByAnimeId.get(animeId);
+        const name = itemIx === undefined ? `anime #${animeId}` : catalogue.anime[itemIx]!.name;
+        return { animeId, name, url: animeUrl(animeId), score };
+      });
+      // Best first; watched-without-score last; then by name so pages are stable.
+      entries.sort((a, b) => b.score - a.score || a.name.localeCompare(b.name));
+      const pages = Math.max(1, Math.ceil(entries.length / RATINGS_PER_PAGE));
+      const at = Math.min(Math.max(1, Math.floor(page) || 1), pages);
+      return {
+        entries: entries.slice((at - 1) * RATINGS_PER_PAGE, at * RATINGS_PER_PAGE),
+        page: at,
+        pages,
+        total: entries.length,
+      };
+    },
+
+    async forget(userId) {
+      const removed = await store.update(userId, (current) => ({ record: null, result: current !== undefined }));
+      bump(userId);
+      members.delete(userId);
+      log.info(`member ${userId} asked to be forgotten${removed ? '' : ' (nothing was stored)'}`);
+      return removed;
+    },
+
+    async importList(userId, file) {
+      rateLimiter.take(userId);
+      const parsed = parseMalExport(typeof file === 'function' ? await file() : file);
+      let rated = 0;
+      let watched = 0;
+      let unknown = 0;
+      const { member } = await changeRatings(userId, (ratings) => {
+        for (const entry of parsed.entries) {
+          if (!catalogue.ixByAnimeId.has(entry.animeId)) {
+            unknown++;
+            continue;
+          }
+          ratings[String(entry.animeId)] = entry.score;
+          if (entry.score === WATCHED) watched++;
+          else rated++;
+        }
+      });
+      log.info(`member ${userId} imported ${rated} ratings and ${watched} watched entries (${unknown} unknown anime)`);
+      return { rated, watched, unknown, planToWatch: parsed.planToWatch, skipped: parsed.skipped, ratedCount: countRated(member.record.ratings) };
+    },
+
+    suggestTitles(query) {
+      const text = query.trim();
+      const hits = text === '' ? popularOrder.slice(0, CHOICE_LIMIT).map((itemIx) => ({ itemIx })) : titles.search(text, CHOICE_LIMIT);
+      return hits.slice(0, CHOICE_LIMIT).map(({ itemIx }) => {
+        const a = catalogue.anime[itemIx]!;
+        return { name: truncate(a.name, CHOICE_NAME_MAX), value: String(a.animeId) };
+      });
+    },
+
+    async suggestRated(userId, query) {
+      const member = await loadMember(userId);
+      if (member === undefined) return [];
+      const wanted = query.trim().toLowerCase();
+      const choices: { choice: Choice; rank: number }[] = [];
+      for (const itemIx of member.profile.itemIx) {
+        const name = catalogue.anime[itemIx]!.name;
+        const at = name.toLowerCase().indexOf(wanted);
+        if (at < 0) continue;
+        choices.push({ choice: { name: truncate(name, CHOICE_NAME_MAX), value: String(catalogue.anime[itemIx]!.animeId) }, rank: at === 0 ? 0 : 1 });
+      }
+      choices.sort((a, b) => a.rank - b.rank || a.choice.name.localeCompare(b.choice.name));
+      return choices.slice(0, CHOICE_LIMIT).map((c) => c.choice);
+    },
+
+    suggestGenres(query) {
+      const wanted = query.trim().toLowerCase();
+      return catalogue.genreNames
+        .filter((g) => g.toLowerCase().includes(wanted))
+        .sort((a, b) => Number(!a.toLowerCase().startsWith(wanted)) - Number(!b.toLowerCase().startsWith(wanted)) || a.localeCompare(b))
+        .slice(0, CHOICE_LIMIT)
+        .map((g) => ({ name: g, value: g }));
+    },
+  };
+}

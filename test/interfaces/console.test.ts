@@ -1,0 +1,109 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTitleIndex } from '../../src/data/titles.js';
+import { parseConsoleLine, runConsole } from '../../src/interfaces/console.js';
+import { createRateLimiter } from '../../src/recommender/rateLimiter.js';
+import { openRatingsStore, type RatingsStore } from '../../src/recommender/ratingsStore.js';
+import { createService } from '../../src/recommender/service.js';
+import { savePlantedModel, type PlantedModel } from '../recommender/plantedModel.js';
+
+let trained: PlantedModel & { modelDir: string };
+const stores: RatingsStore[] = [];
+beforeAll(async () => {
+  trained = await savePlantedModel();
+});
+afterAll(async () => {
+  await Promise.all(stores.map((s) => s.close()));
+});
+
+const tempDir = () => mkdtempSync(join(tmpdir(), 'anirec-'));
+
+describe('parseConsoleLine', () => {
+  it('given name:value options then they are split from the positional text; a colon inside a title stays', () => {
+    expect(parseConsoleLine('/recommend count:5 genre:Slice of Life')).toEqual({ command: 'recommend', positional: '', options: { count: '5', genre: 'Slice of Life' } });
+    expect(parseConsoleLine('/rate Re:Zero 9')).toEqual({ command: 'rate', positional: 'Re:Zero 9', options: {} });
+    expect(parseConsoleLine('/similar Steins;Gate count:3')).toEqual({ command: 'similar', positional: 'Steins;Gate', options: { count: '3' } });
+    expect(parseConsoleLine('help')).toEqual({ command: 'help', positional: '', options: {} });
+  });
+});
+
+async function session(lines: string[]): Promise<string> {
+  const store = await openRatingsStore(`sqlite://${join(tempDir(), 's.sqlite')}`);
+  stores.push(store);
+  const service = createService({
+    model: trained.model,
+    store,
+    titles: buildTitleIndex(trained.model.catalogue),
+    rateLimiter: createRateLimiter({ perMinute: 100 }),
+  });
+  let out = '';
+  await runConsole({ service, input: Readable.from([lines.join('\n') + '\n']), write: (t) => (out += t) });
+  return out;
+}
+
+describe('runConsole', () => {
+  it('given a scripted session then each command answers as on Discord, in text', async () => {
+    const out = await session(['/rate Action Story 1 9', '/rate anime:Action Story 2 score:10', '/rate Action Story 3 eleven', '/ratings', '/unrate Action Story 2', '/bogus']);
+    expect(out).toBe(
+      [
+        'anirec console: type /help for commands, /quit to leave.',
+        'Saved: Action Story 1 9/10. You have rated 1 anime.',
+        'Saved: Action Story 2 10/10. You have rated 2 anime.',
+        'score: "eleven" is not a whole number from 1 to 10',
+        '== Your ratings ==',
+        '10/10 · Action Story 2 <https://myanimelist.net/anime/1004>',
+        '9/10 · Action Story 1 <https://myanimelist.net/anime/1000>',
+        '(Page 1/1 · 2 anime)',
+        'Removed your rating of Action Story 2. You have rated 1 anime.',
+        'Unknown command /bogus. Type /help for the list.',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('given /forget-me then it asks first: n keeps everything, y deletes it', async () => {
+    const out = await session(['/rate Action Story 1 9', '/forget-me', 'n', '/forget-me', 'y', '/ratings']);
+    expect(out).toContain('Are you sure? (y/n) \nCancelled: nothing was deleted.\n');
+    expect(out).toContain('Are you sure? (y/n) \nDone: everything stored about you is deleted.\n');
+    expect(out.endsWith('You have not rated anything yet. Use /rate to start.\n')).toBe(true);
+  });
+
+  it('given /import of a file then its ratings count; a missing file gets one line', async () => {
+    const file = join(tempDir(), 'animelist.xml');
+    writeFileSync(file, '<myanimelist><anime><series_animedb_id>1000</series_animedb_id><my_score>8</my_score><my_status>Completed</my_status></anime></myanimelist>');
+    const out = await session([`/import ${file}`, '/import /no/such/file.xml']);
+    expect(out).toContain('Imported 1 ratings and 0 watched anime. You have rated 1 anime.\n');
+    expect(out).toContain('/no/such/file.xml: no such file\n');
+  });
+});
+
+describe('anirec start without DISCORD_TOKEN', () => {
+  it('given piped commands then the console runs them against the trained model and exits at EOF', async () => {
+    const storeFile = join(tempDir(), 'store', 'anirec.sqlite');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/interfaces/cli/main.ts', 'start'], {
+      cwd: join(import.meta.dirname, '..', '..'),
+      env: { ...process.env, DISCORD_TOKEN: '', ANIREC_MODEL_DIR: trained.modelDir, ANIREC_STORE_URL: `sqlite://${storeFile}`, ANIREC_LOG_LEVEL: 'info' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdin.end(['/rate Action Story 1 10', '/rate Action Story 2 9', '/rate Comedy Story 1 2', '/recommend count:3', '/similar Action Story 1 count:2', '/recommend genre:Nope'].join('\n') + '\n');
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toContain('backend: local console');
+    expect(stderr).toMatch(/ready in \d+\.\d\d s, RSS \d+ MB/);
+    expect(code).toBe(0);
+    expect(stdout).toContain('Saved: Action Story 1 10/10. You have rated 1 anime.\n');
+    expect(stdout).toContain('Saved: Comedy Story 1 2/10. You have rated 3 anime.\n');
+    const picks = /== Picked for you ==\n([\s\S]*?)== Like/.exec(stdout)?.[1] ?? '';
+    expect(picks.match(/^\d+\. .*$/gm)).toHaveLength(3);
+    expect(picks).toContain('because you liked Action Story');
+    expect(stdout).toContain('== Like Action Story 1 <https://myanimelist.net/anime/1000> ==\n1. ');
+    expect(stdout).toContain('genre: there is no genre "Nope"\n');
+  });
+});

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { RateLimitedError } from '../../src/errors.js';
+import {
+  LIMITS,
+  escapeMarkdown,
+  renderError,
+  renderRated,
+  renderRatingsPage,
+  renderRecommendations,
+  renderText,
+  type EmbedView,
+} from '../../src/interfaces/render.js';
+import type { AnimeView, RecommendResult } from '../../src/recommender/service.js';
+
+function anime(itemIx: number, name: string): AnimeView {
+  return { itemIx, animeId: 9000 + itemIx, name, genres: ['Sci-Fi', 'Thriller'], type: 'TV', episodes: 24, malScore: 9.17, url: `https://myanimelist.net/anime/${9000 + itemIx}` };
+}
+
+function embedSize(e: EmbedView): number {
+  return e.title.length + (e.description?.length ?? 0) + (e.footer?.length ?? 0) + (e.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0);
+}
+
+describe('renderRecommendations', () => {
+  it('given personalised picks then one embed: facts linked to MyAnimeList and the reason', () => {
+    const result: RecommendResult = { picks: [{ anime: anime(1, 'Steins;Gate'), score: 1, because: [anime(2, 'Clannad')] }], personalised: true };
+    const view = renderRecommendations(result);
+    expect(view.embeds).toEqual([
+      {
+        title: 'Picked for you',
+        fields: [{ name: '1. Steins;Gate', value: '[TV · 24 eps · MAL 9.17 · Sci-Fi, Thriller](https://myanimelist.net/anime/9001)\n_because you liked Clannad_' }],
+      },
+    ]);
+    expect(renderText(view)).toBe('== Picked for you ==\n1. Steins;Gate\n   TV · 24 eps · MAL 9.17 · Sci-Fi, Thriller <https://myanimelist.net/anime/9001>\n   because you liked Clannad');
+  });
+
+  it('given a member with no ratings then popular picks and a hint to use /rate', () => {
+    const view = renderRecommendations({ picks: [{ anime: anime(1, 'A'), score: 5, because: [] }], personalised: false, genre: 'Comedy' });
+    expect(view.embeds![0]!.title).toBe('Popular picks (Comedy)');
+    expect(view.embeds![0]!.description).toBe('You have not rated anything yet, so these are popular picks. Use /rate to get picks of your own.');
+  });
+
+  it('given 25 picks with very long titles then the embed stays inside Discord limits', () => {
+    const long = 'L'.repeat(400);
+    const picks = Array.from({ length: 25 }, (_, i) => ({ anime: anime(i, long), score: 1, because: [anime(99, long)] }));
+    const embed = renderRecommendations({ picks, personalised: true }).embeds![0]!;
+    expect(embedSize(embed)).toBeLessThanOrEqual(LIMITS.embedTotal);
+    for (const f of embed.fields!) {
+      expect(f.name.length).toBeLessThanOrEqual(LIMITS.fieldName);
+      expect(f.value.length).toBeLessThanOrEqual(LIMITS.fieldValue);
+    }
+  });
+});
+
+describe('other replies', () => {
+  it('given a re-rating then the confirmation names the old score; markdown in titles is escaped', () => {
+    expect(renderRated({ anime: anime(1, '*Kimi_ni*'), score: 9, previous: 7, ratedCount: 3 })).toEqual({
+      content: 'Saved: **\\*Kimi\\_ni\\*** 9/10 (was 7/10). You have rated 3 anime.',
+      ephemeral: true,
+    });
+    expect(escapeMarkdown('a_b')).toBe('a\\_b');
+  });
+
+  it('given page 2 of 3 then both buttons carry the member and the target page', () => {
+    const view = renderRatingsPage('123', { entries: [{ animeId: 1, name: 'A', url: 'u', score: -1 }], page: 2, pages: 3, total: 21 });
+    expect(view.buttons).toEqual([
+      { customId: 'ratings:123:1', label: 'Previous', style: 'secondary', disabled: false },
+      { customId: 'ratings:123:3', label: 'Next', style: 'secondary', disabled: false },
+    ]);
+    expect(renderText(view)).toBe('== Your ratings ==\nwatched · A <u>\n(Page 2/3 · 21 anime)');
+  });
+
+  it('given an error then the one line from messages.ts, ephemeral', () => {
+    expect(renderError(new RateLimitedError(1500))).toEqual({ content: 'Easy there! Try again in 2 s.', ephemeral: true });
+    expect(renderError(new Error('secret internals'))).toEqual({ content: 'something went wrong on our side; the details are in the log', ephemeral: true });
+  });
+});

@@ -1,0 +1,87 @@
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import {
+  buildInputs, loadEmbeddingModel, saveEmbeddingModel, trainEmbedding, METADATA_JSON, MODEL_JSON, WEIGHTS_BIN,
+  type EmbeddingModel,
+} from '../../../src/model/embedding/index.js';
+import { ModelInvalidError, ModelMissingError } from '../../../src/errors.js';
+import { makePlantedData } from './fixture.js';
+
+const tempDir = (): string => mkdtempSync(join(tmpdir(), 'anirec-'));
+
+async function expectSameServing(a: EmbeddingModel, b: EmbeddingModel, nUsers: number, nItems: number): Promise<void> {
+  for (let u = 0; u < nUsers; u += 37) for (let i = 0; i < nItems; i += 11) expect(b.predict(u, i)).toBe(a.predict(u, i));
+  const profile = { itemIx: Int32Array.of(1, 5, 9, 30), score: Int8Array.of(10, 9, 2, 7) };
+  const fa = a.foldIn(profile), fb = b.foldIn(profile);
+  expect(Array.from(fb.vector)).toEqual(Array.from(fa.vector));
+  expect(b.similar(3, 4)).toEqual(a.similar(3, 4));
+}
+
+/** Plain @tensorflow/tfjs loads the saved files with a file handler we build from the bytes. */
+async function loadWithPlainTf(dir: string): Promise<tf.LayersModel> {
+  const json = JSON.parse(readFileSync(join(dir, MODEL_JSON), 'utf8'));
+  const bin = readFileSync(join(dir, json.weightsManifest[0].paths[0]));
+  return tf.loadLayersModel(tf.io.fromMemory({
+    modelTopology: json.modelTopology,
+    weightSpecs: json.weightsManifest[0].weights,
+    weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength),
+  }));
+}
+
+describe.each([false, true])('TF.js model format (hybrid: %s)', (hybrid) => {
+  const { data } = makePlantedData({ users: 200, anime: 60, ratingsPerUser: 25, seed: 9 });
+
+  it('given a trained model, then save then load gives identical predictions, fold-in and neighbours', async () => {
+    const model = await trainEmbedding(data, { epochs: 8, threads: 1, hybrid, quiet: true });
+    const dir = tempDir();
+    await saveEmbeddingModel(model, dir);
+    const loaded = await loadEmbeddingModel(dir);
+    expect(loaded.name).toBe(hybrid ? 'hybrid' : 'embedding');
+    expect(Array.from(loaded.itemFactors)).toEqual(Array.from(model.itemFactors));
+    expect(Array.from(loaded.modelState.animeIds)).toEqual(data.catalogue.anime.map((a) => a.animeId));
+    expect(Array.from(loaded.modelState.userIds)).toEqual(Array.from(data.ratings.userIds));
+    expect(loaded.report.curve).toEqual(model.report.curve);
+    await expectSameServing(model, loaded, data.nUsers, data.ratings.nItems);
+    rmSync(dir, { recursive: true });
+  });
+
+  it("given the saved files, then plain tf.loadLayersModel's predict equals our hand-written prediction", async () => {
+    const model = await trainEmbedding(data, { epochs: 8, threads: 1, hybrid, quiet: true });
+    const dir = tempDir();
+    await saveEmbeddingModel(model, dir);
+    const layers = await loadWithPlainTf(dir);
+    const users = [0, 3, 17, 150, 199], items = [0, 7, 21, 44, 59];
+    const inputs = buildInputs(tf, model.modelState.shape, model.modelState.features, users, items);
+    const out = (layers.predict(inputs) as tf.Tensor).dataSync();
+    users.forEach((u, k) => expect(Math.abs(out[k]! - model.predict(u, items[k]!))).toBeLessThan(1e-5));
+    rmSync(dir, { recursive: true });
+  });
+});
+
+describe('loading a model folder', () => {
+  it('given an empty folder, then ModelMissingError names the command to run', async () => {
+    const dir = tempDir();
+    await expect(loadEmbeddingModel(dir)).rejects.toThrow(new ModelMissingError(dir, 'npm run anirec -- train'));
+    await expect(loadEmbeddingModel(dir)).rejects.toThrow(`no trained model in ${dir}; run \`npm run anirec -- train\` first`);
+  });
+
+  it('given a folder with a broken file, then ModelInvalidError says which', async () => {
+    const { data } = makePlantedData({ users: 60, anime: 20, ratingsPerUser: 10, seed: 2 });
+    const model = await trainEmbedding(data, { epochs: 2, threads: 1, quiet: true });
+    const dir = tempDir();
+    await saveEmbeddingModel(model, dir);
+    rmSync(join(dir, WEIGHTS_BIN));
+    await expect(loadEmbeddingModel(dir)).rejects.toThrow(new ModelInvalidError(dir, 'weights.bin is missing'));
+    await saveEmbeddingModel(model, dir);
+    writeFileSync(join(dir, METADATA_JSON), '{"format": 99}');
+    await expect(loadEmbeddingModel(dir)).rejects.toThrow(
+      new ModelInvalidError(dir, 'anirec-embedding.json is not an anirec embedding model description (format 1)'),
+    );
+    await saveEmbeddingModel(model, dir);
+    writeFileSync(join(dir, WEIGHTS_BIN), Buffer.alloc(8));
+    await expect(loadEmbeddingModel(dir)).rejects.toBeInstanceOf(ModelInvalidError);
+  });
+});

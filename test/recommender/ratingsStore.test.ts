@@ -1,0 +1,94 @@
+import { mkdtempSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sqlite3 from 'sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError, StoreWriteError } from '../../src/errors.js';
+import { describeError } from '../../src/interfaces/messages.js';
+import { describeStoreUrl, openRatingsStore, type RatingsStore } from '../../src/recommender/ratingsStore.js';
+
+const open: RatingsStore[] = [];
+async function openStore(url: string, onError?: (e: unknown) => void) {
+  const store = await openRatingsStore(url, onError ? { onError } : {});
+  open.push(store);
+  return store;
+}
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((s) => s.close().catch(() => undefined)));
+});
+
+function tempDir() {
+  return mkdtempSync(join(tmpdir(), 'anirec-'));
+}
+
+function runSql(file: string, sql: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const db = new sqlite3.Database(file, (error) => {
+      if (error) return reject(error);
+      db.exec(sql, (execError) => db.close(() => (execError ? reject(execError) : resolve())));
+    });
+  });
+}
+
+describe('openRatingsStore on SQLite', () => {
+  it('given a write then a NEW store on the same file reads it back (the write was committed)', async () => {
+    const file = join(tempDir(), 'nested', 'folder', 'anirec.sqlite');
+    const first = await openStore(`sqlite://${file}`);
+    await first.set('111111111111111111', { ratings: { '9253': 9, '2167': -1 }, vector: 'AAAA', modelFingerprint: 'f1', updatedAt: 5 });
+    expect(existsSync(file)).toBe(true);
+    const second = await openStore(`sqlite://${file}`);
+    expect(await second.get('111111111111111111')).toEqual({ ratings: { '9253': 9, '2167': -1 }, vector: 'AAAA', modelFingerprint: 'f1', updatedAt: 5 });
+    expect(await second.get('222222222222222222')).toBeUndefined();
+  });
+
+  it('given 40 concurrent updates of the same member then every one of them is kept', async () => {
+    const store = await openStore(`sqlite://${join(tempDir(), 'a.sqlite')}`);
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        store.update('m', (current) => ({ record: { ratings: { ...(current?.ratings ?? {}), [String(100 + i)]: 1 + (i % 10) }, updatedAt: i }, result: i })),
+      ),
+    );
+    expect(Object.keys((await store.get('m'))!.ratings)).toHaveLength(40);
+  });
+
+  it('given an update returning null then the member is deleted', async () => {
+    const store = await openStore(`sqlite://${join(tempDir(), 'a.sqlite')}`);
+    await store.set('m', { ratings: { '1': 5 }, updatedAt: 1 });
+    expect(await store.update('m', (current) => ({ record: null, result: current !== undefined }))).toBe(true);
+    expect(await store.get('m')).toBeUndefined();
+    expect(await store.delete('m')).toBe(false);
+  });
+
+  it('given the database refuses writes then set throws StoreWriteError, the error event is heard, the old value stays; a failed read throws', async () => {
+    const file = join(tempDir(), 'a.sqlite');
+    const heard: unknown[] = [];
+    const store = await openStore(`sqlite://${file}`, (e) => heard.push(e));
+    await store.set('m', { ratings: { '1': 5 }, updatedAt: 1 });
+    await runSql(file, `CREATE TRIGGER refuse BEFORE UPDATE ON keyv BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END;`);
+    const failure = await store.set('m', { ratings: { '1': 6 }, updatedAt: 2 }).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(StoreWriteError);
+    expect(describeError(failure)).toBe('I could not save that just now, so nothing was recorded. Please try again in a moment.');
+    expect(heard.length).toBeGreaterThan(0);
+    expect(await store.get('m')).toEqual({ ratings: { '1': 5 }, updatedAt: 1 });
+    await runSql(file, 'DROP TABLE keyv');
+    await expect(store.get('m')).rejects.toMatchObject({ code: 'store_read' });
+  });
+});
+
+describe('openRatingsStore URLs', () => {
+  it('given a redis URL without @keyv/redis installed then the error says what to install', async () => {
+    const error = await openRatingsStore('redis://localhost:6379').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(describeError(error)).toBe('configuration: ANIREC_STORE_URL: redis:// needs its Keyv adapter: run `npm install @keyv/redis`');
+  });
+
+  it('given an unknown protocol then ConfigError names the variable', async () => {
+    const error = await openRatingsStore('ftp://x/y').catch((e: unknown) => e);
+    expect(describeError(error)).toBe('configuration: ANIREC_STORE_URL: unsupported store "ftp://x/y"; use sqlite://, redis:// or postgres://');
+  });
+
+  it('given a URL with a password then its description hides it', () => {
+    expect(describeStoreUrl('postgres://anirec:hunter2@db:5432/anirec')).toBe('postgres://anirec:***@db:5432/anirec');
+  });
+});
