@@ -3,7 +3,7 @@ import { SlashCommandBuilder, type AutocompleteInteraction, type ChatInputComman
 import type { CommandContext } from '../src/interfaces/discord/command.js';
 import { toReplyOptions } from '../src/interfaces/discord/embeds.js';
 import { renderRated } from '../src/interfaces/render.js';
-import { resolveScore } from '../src/interfaces/resolvers.js';
+import { resolveScore } from '../src/recommender/resolvers.js';
 
 export const data = new SlashCommandBuilder()
   .setName('rate')

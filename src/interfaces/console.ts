@@ -22,7 +22,7 @@ import {
   renderUnrated,
   type ReplyView,
 } from './render.js';
-import { resolveScore } from './resolvers.js';
+import { resolveScore } from '../recommender/resolvers.js';
 
 export const CONSOLE_HELP = [
   'Commands (options as name:value, or positional):',

@@ -233,7 +233,8 @@ export async function evaluateAll(dataset: Dataset, names: readonly string[], op
       const model = await createModel(name);
       row = await evaluateModel(model, data, options);
     } catch (error) {
-      const reason = reasonOf(error);
+      // One broken model must not sink the table: it is listed as skipped with what went wrong.
+      const reason = isAnirecError(error) ? error.message : `failed: ${error instanceof Error ? error.message : String(error)}`;
       options.log?.(`eval: ${name} skipped: ${reason}`);
       skipped.push({ model: name, reason });
       continue;

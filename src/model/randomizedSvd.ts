@@ -19,6 +19,9 @@ export interface SvdOptions {
   oversample?: number;
   powerIterations?: number;
   seed?: number;
+  /** Warm start: right vectors of a previous decomposition (nCols x startWidth) used as the first columns of the test block. */
+  start?: Float64Array;
+  startWidth?: number;
 }
 
 /** out (nRows x l) = A x (nCols x l), A given by its CSR with `values` as entries. */
@@ -203,6 +206,10 @@ export function randomizedSvd(a: LinearOperator, options: SvdOptions): SvdResult
   const rand = mulberry32(options.seed ?? 3);
   const omega = new Float64Array(a.nCols * l);
   for (let i = 0; i < omega.length; i++) omega[i] = gaussian(rand);
+  const sw = Math.min(options.startWidth ?? 0, l);
+  if (options.start && sw > 0) {
+    for (let r = 0; r < a.nCols; r++) for (let c = 0; c < sw; c++) omega[r * l + c] = options.start[r * options.startWidth! + c]!;
+  }
   let q = a.multiply(omega, l);
   orthonormalise(q, a.nRows, l);
   for (let it = 0; it < (options.powerIterations ?? 2); it++) {

@@ -68,7 +68,8 @@ const ADAPTERS: Record<string, { module: string; create: AdapterFactory }> = {
       const path = sqlitePath(url);
       if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
       const Sqlite = adapterClass(await importAdapter('@keyv/sqlite', 'sqlite:'));
-      const store = new Sqlite({ uri: `sqlite://${path}`, busyTimeout: 5000 }) as { query(sql: string): Promise<unknown> };
+      // busyTimeout 1 s: a read and a write each waiting on a lock must still fit Discord's 3 s answer window.
+      const store = new Sqlite({ uri: `sqlite://${path}`, busyTimeout: 1000 }) as { query(sql: string): Promise<unknown> };
       // WAL with synchronous=FULL still syncs every commit before set() resolves (durable), but costs
       // one sync instead of the rollback journal's several: about 0.7 ms per write instead of 19 ms.
       if (path !== ':memory:') {

@@ -11,7 +11,7 @@ import type { AnirecModel } from '../model/anirecModel.js';
 import type { FoldedUser, Neighbour, Profile } from '../model/recommender.js';
 import { selectTopK } from '../model/topK.js';
 import { InvalidOptionError } from '../errors.js';
-import { MAX_COUNT, resolveAnime, resolveCount, resolveGenre, resolveType, type TitleLookup } from '../interfaces/resolvers.js';
+import { MAX_COUNT, resolveAnime, resolveCount, resolveGenre, resolveType, type TitleLookup } from './resolvers.js';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
 import { parseMalExport } from './malImport.js';

@@ -6,6 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import sqlite3 from 'sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openRatingsStore } from '../../src/recommender/ratingsStore.js';
 import { malExport } from './malExport.js';
@@ -217,6 +218,40 @@ describe('a ratings store that fails', () => {
     } finally {
       await reopened.close();
     }
+  });
+});
+
+describe('a ratings store locked by another process', () => {
+  let fake: FakeDiscord;
+  let bot: TestBot;
+  let unguard: () => void;
+
+  beforeAll(async () => {
+    fake = await FakeDiscord.start({ token: TEST_TOKEN });
+    unguard = fake.guardRejections();
+    bot = await startTestBot({ fake, model: tm.model, dir: mkdtempSync(join(tmpdir(), 'anirec-')) });
+  });
+
+  afterAll(async () => {
+    await bot?.stop();
+    await fake?.close();
+    unguard?.();
+  });
+
+  it('given the SQLite file held by an exclusive lock then /rate still answers within Discord\'s 3 s window, clearly, acknowledging nothing', async () => {
+    const user = fake.member(1);
+    await fake.slash('rate', { anime: '1000', score: 8 }, { user }); // creates the file and the table
+    const locker = new sqlite3.Database(bot.storeFile);
+    await new Promise<void>((resolve, reject) => locker.exec('BEGIN EXCLUSIVE', (error) => (error ? reject(error) : resolve())));
+    try {
+      const reply = await fake.slash('rate', { anime: '1004', score: 6 }, { user: fake.member(2), timeoutMs: 15_000 });
+      expect(reply.ephemeral).toBe(true);
+      expect(reply.data.content).toMatch(/^I could not (save that just now, so nothing was recorded|read your ratings just now)\. Please try again in a moment\.$/);
+    } finally {
+      await new Promise<void>((resolve) => locker.exec('ROLLBACK', () => locker.close(() => resolve())));
+    }
+    expect(await bot.store.get(fake.member(2).id)).toBeUndefined();
+    expect((await bot.store.get(user.id))?.ratings).toEqual({ '1000': 8 });
   });
 });
 

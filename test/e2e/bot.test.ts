@@ -49,7 +49,7 @@ describe('the bot through a fake Discord', () => {
     expect(fake.rejections).toEqual([]);
   });
 
-  it('given the token then the client logs in once and no log line contains it', () => {
+  it('given the token then the client identifies once with it and loads every command', () => {
     expect(fake.identifyTokens).toEqual([TEST_TOKEN]);
     expect(bot.logLines.join('')).toContain('logged in to Discord as anirec with 7 commands');
   });

@@ -44,18 +44,18 @@ export function spawnAnirec(args: string[], env: Record<string, string>, entry =
     err += chunk.toString();
     for (const l of listeners) l();
   });
+  let done = false;
   const exited = new Promise<number | string>((resolve) => {
     child.on('exit', (code, signal) => {
       children.delete(child);
       // Let the pipes drain so the last lines are captured.
       setImmediate(() => {
+        done = true;
         resolve(code ?? signal ?? -1);
         for (const l of listeners) l();
       });
     });
   });
-  let done = false;
-  void exited.then(() => (done = true));
 
   return {
     process: child,

@@ -393,7 +393,7 @@ export class FakeDiscord {
     return bodies;
   }
 
-  /** Forgets answered interactions (keeps memory flat in long runs). */
+  /** Forgets answered interactions and recorded requests (keeps memory flat in long runs). */
   clearAnswered(): void {
     for (const [id, p] of this.pending) {
       if (p.settled) {

@@ -30,7 +30,9 @@ export class GlobalMean implements Recommender {
     return { seconds: (performance.now() - start) / 1000, notes: { mean: Number(this.mu.toFixed(4)) } };
   }
 
-  predict(): number {
+  /** The same for every user and anime, known or not: nothing to fall back from. */
+  predict(_userIx: number, _itemIx: number): number {
+    if (Number.isNaN(this.mu)) throw new ModelFitError('global-mean is not fitted yet; call fit first');
     return this.mu;
   }
 
@@ -38,15 +40,15 @@ export class GlobalMean implements Recommender {
     return { model: this.name, fallback: 'the global mean is the same for everyone' };
   }
 
-  predictFolded(): number {
-    return this.mu;
+  predictFolded(_user: FoldedUser, itemIx: number): number {
+    return this.predict(0, itemIx);
   }
 
-  scoreItems(): void {
+  scoreItems(_user: FoldedUser, _out: Float32Array): void {
     throw new ModelFitError('global-mean predicts one number for every anime, so it cannot rank them');
   }
 
-  similar(): Neighbour[] {
+  similar(_itemIx: number, _k: number): Neighbour[] {
     throw new ModelFitError('global-mean has no notion of similar anime');
   }
 }

@@ -1,15 +1,17 @@
 /**
  * Neighbourhood models on baseline residuals z = r - (mu + b_u + b_i) (Surprise's KNNBaseline with the
  * pearson_baseline similarity: sums over co-rated pairs, shrunk by (n - 1) / (n - 1 + shrinkage)).
- * A rating is predicted as b_ui + Σ s·z / Σ s over the k most similar neighbours with s > 0 that rated it.
+ * A rating is predicted as b_ui + Σ s·z / (Σ s + gamma) over the k most similar neighbours with s > 0 that
+ * rated it; gamma (0 in Surprise) is chosen on validation and pulls thin neighbourhoods towards the baseline.
  * Ranking (scoreItems) is the classic top-N form on who watched what (WATCHED rows count): binary cosine
  * of co-occurrence, summed over the person's anime (item-item) or over their nearest people (user-user).
  *
  * Scale limits, both deterministic and seeded:
  * - item-item: similarities come from co-occurrence over users, cost Σ_u n_u². A user with more than
  *   `maxItemsPerUser` anime on their list contributes a seeded random subset of that size.
- * - user-user: neighbours are drawn from a pool of at most `poolSize` training users (a seeded sample when
- *   there are more), and similarities to the pool are computed once per person (cached for the last one).
+ * - user-user: neighbours are drawn from a pool of at most `poolSize` (8,000) training users (a seeded
+ *   sample when there are more), and similarities to the pool are computed once per person (cached for
+ *   the last one, so predictions should come grouped by user, as evaluate.ts does).
  */
 import { ModelFitError } from '../../errors.js';
 import type { FitReport, FoldedUser, Neighbour, Profile, Recommender, TrainingData } from '../recommender.js';
@@ -69,18 +71,6 @@ class SimilarityRow {
     this.common = new Int32Array(size);
     this.co = new Int32Array(size);
     this.touched = new Int32Array(size);
-  }
-
-  /** Adds one co-occurrence of the row's owner (za, explicit ea) with column c (zb, eb). */
-  add(c: number, za: number, ea: number, zb: number, eb: number): void {
-    if (this.co[c] === 0) this.touched[this.nTouched++] = c;
-    this.co[c]!++;
-    if (ea & eb) {
-      this.dot[c]! += za * zb;
-      this.sqA[c]! += za * za;
-      this.sqB[c]! += zb * zb;
-      this.common[c]!++;
-    }
   }
 
   /** pearson_baseline similarity with shrinkage for column c. */
@@ -270,16 +260,41 @@ export class ItemKnn implements Recommender {
     const cols = new Int32Array(nItems);
     const ratingScore = new Float64Array(nItems);
     const rankScore = new Float64Array(nItems);
+    // The hot loop (Σ_u n_u² pairs), written against local arrays rather than SimilarityRow.add.
+    const { dot, sqA, sqB, common, co, touched } = row;
+    const uIndptr = byUser.indptr;
+    const uIndices = byUser.indices;
+    const uZ = byUser.z;
+    const uExplicit = byUser.explicit;
     for (let i = 0; i < nItems; i++) {
+      let nTouched = 0;
       for (let e = byItem.indptr[i]!; e < byItem.indptr[i + 1]!; e++) {
         const u = byItem.indices[e]!;
         const za = byItem.z[e]!;
         const ea = byItem.explicit[e]!;
-        for (let f = byUser.indptr[u]!; f < byUser.indptr[u + 1]!; f++) {
-          const j = byUser.indices[f]!;
-          if (j !== i) row.add(j, za, ea, byUser.z[f]!, byUser.explicit[f]!);
+        const end = uIndptr[u + 1]!;
+        for (let f = uIndptr[u]!; f < end; f++) {
+          const j = uIndices[f]!;
+          if (co[j] === 0) touched[nTouched++] = j;
+          co[j]!++;
+          if (ea & uExplicit[f]!) {
+            const zb = uZ[f]!;
+            dot[j]! += za * zb;
+            sqA[j]! += za * za;
+            sqB[j]! += zb * zb;
+            common[j]!++;
+          }
         }
       }
+      // The item itself was counted as its own co-occurrence: drop it.
+      co[i] = 0;
+      dot[i] = 0;
+      sqA[i] = 0;
+      sqB[i] = 0;
+      common[i] = 0;
+      let kept = 0;
+      for (let t = 0; t < nTouched; t++) if (touched[t] !== i) touched[kept++] = touched[t]!;
+      row.nTouched = kept;
       for (let t = 0; t < row.nTouched; t++) {
         const j = row.touched[t]!;
         cols[t] = j;
@@ -394,7 +409,7 @@ export interface UserKnnOptions {
   neighbours?: number;
   /** Nearest people (by co-watch cosine) whose lists are summed for ranking. Default 50. */
   rankNeighbours?: number;
-  /** Most training users considered as neighbours (seeded sample). Default 4000. */
+  /** Most training users considered as neighbours (seeded sample). Default 8000. */
   poolSize?: number;
   shrinkage?: number;
   seed?: number;
@@ -444,7 +459,7 @@ export class UserKnn implements Recommender {
     this.nItems = data.ratings.nItems;
     const candidates: number[] = [];
     for (let u = 0; u < all.nRows; u++) if (all.indptr[u + 1]! > all.indptr[u]!) candidates.push(u);
-    const poolSize = Math.min(this.options.poolSize ?? 4000, candidates.length);
+    const poolSize = Math.min(this.options.poolSize ?? 8000, candidates.length);
     const rand = mulberry32(this.options.seed ?? 1);
     for (let t = 0; t < poolSize; t++) {
       const swap = t + Math.floor(rand() * (candidates.length - t));
@@ -491,12 +506,31 @@ export class UserKnn implements Recommender {
   private similarities(items: ArrayLike<number>, z: ArrayLike<number>, explicit: ArrayLike<number>, selfPool: number, bu: number, sim: Float32Array, rank: boolean): UserKnnUser {
     const m = this.poolByItem!;
     const row = this.row!;
+    // The hot loop, against local arrays (as in ItemKnn.fitFresh).
+    const { dot, sqA, sqB, common, co, touched } = row;
+    const mIndices = m.indices;
+    const mZ = m.z;
+    const mExplicit = m.explicit;
+    let nTouched = 0;
     for (let t = 0; t < items.length; t++) {
       const i = items[t]!;
       const za = z[t]!;
       const ea = explicit[t]!;
-      for (let e = m.indptr[i]!; e < m.indptr[i + 1]!; e++) row.add(m.indices[e]!, za, ea, m.z[e]!, m.explicit[e]!);
+      const end = m.indptr[i + 1]!;
+      for (let e = m.indptr[i]!; e < end; e++) {
+        const p = mIndices[e]!;
+        if (co[p] === 0) touched[nTouched++] = p;
+        co[p]!++;
+        if (ea & mExplicit[e]!) {
+          const zb = mZ[e]!;
+          dot[p]! += za * zb;
+          sqA[p]! += za * za;
+          sqB[p]! += zb * zb;
+          common[p]!++;
+        }
+      }
     }
+    row.nTouched = nTouched;
     sim.fill(0);
     for (let t = 0; t < row.nTouched; t++) {
       const p = row.touched[t]!;

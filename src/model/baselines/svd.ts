@@ -23,7 +23,7 @@ export interface SvdModelOptions {
   rankGrid?: number[];
   powerIterations?: number;
   seed?: number;
-  /** Rounds of hard impute (missing residuals filled by the last rank-imputeRank estimate). Default 3. */
+  /** Rounds of hard impute (missing residuals filled by the last rank-imputeRank estimate). Default 8. */
   imputeIterations?: number;
   imputeRank?: number;
 }
@@ -61,7 +61,7 @@ export class Svd implements Recommender {
     const svdOptions = { powerIterations: this.options.powerIterations ?? 2, seed: this.options.seed ?? 3 };
     // Hard impute: refill the missing residuals with the current rank-r estimate and decompose again.
     const imputeRank = Math.min(this.options.imputeRank ?? 16, maxRank);
-    const imputeIterations = this.options.imputeIterations ?? 3;
+    const imputeIterations = this.options.imputeIterations ?? 8;
     let op: LinearOperator = sparseOperator(a, z);
     let svd = randomizedSvd(op, { ...svdOptions, k: imputeIterations > 0 ? imputeRank : maxRank });
     for (let it = 0; it < imputeIterations; it++) {
@@ -77,7 +77,8 @@ export class Svd implements Recommender {
         }
       }
       op = sparsePlusLowRank(a, w, pr, svd.v, r);
-      svd = randomizedSvd(op, { ...svdOptions, k: it === imputeIterations - 1 ? maxRank : imputeRank });
+      // Warm start from the last vectors: one power iteration is then enough between refills.
+      svd = randomizedSvd(op, { ...svdOptions, powerIterations: 1, start: svd.v, startWidth: r, k: it === imputeIterations - 1 ? maxRank : imputeRank });
     }
     const K = svd.k;
     const { k, lambda, rmse } = chooseRank(data, biases, a, z, svd.v, K, this.options.rankGrid ?? [8, 16, 32, 48]);

@@ -7,6 +7,7 @@
  * Model: z = mu + b_u + b_i [+ genre/type biases] + p_u . q_i', pred = lo + span * sigmoid(z), where
  * q_i' = q_i [+ mean of the anime's genre rows W_g + its type row T_t] in the hybrid. Loss (pred - r)^2.
  */
+import type { Optimizer } from './options.js';
 import type { ItemFeatures, OptimiserState, Tables } from './params.js';
 
 export interface KernelConfig {
@@ -30,6 +31,12 @@ export interface TrainRows {
   scores: Float32Array;
 }
 
+/** Per-row multipliers of the factor penalty: count^-regExponent (see TrainOptions.regExponent). */
+export interface RegScales {
+  user: Float32Array;
+  item: Float32Array;
+}
+
 const EPS = 1e-8;
 const STEPS_TABLE = 16384;
 
@@ -47,20 +54,28 @@ export function buildCorrection(beta1: number, beta2: number): Float32Array {
  * squared errors seen (before each update), for the epoch's train loss.
  */
 export function runAdamSlice(
-  tables: Tables, opt: OptimiserState, features: ItemFeatures, rows: TrainRows, perm: Uint32Array,
+  tables: Tables, opt: OptimiserState, features: ItemFeatures, rows: TrainRows, regScales: RegScales, perm: Uint32Array,
   start: number, end: number, cfg: KernelConfig, correction: Float32Array, scratch: Float32Array,
 ): number {
   const { P, Q, userBias, itemBias, W, T, genreBias, typeBias } = tables;
-  const { mP, vP, mQ, vQ, mUB, vUB, mIB, vIB, mW, vW, mT, vT, mGB, vGB, mTB, vTB, stepsU, stepsI, stepsG, stepsT } = opt;
+  const { mP, vP, mQ, vQ, mUB, vUB, mIB, vIB, stepsU, stepsI } = opt;
   const { genreStart, genreList, typeIx } = features;
   const { users, items, scores } = rows;
+  const regUser = regScales.user, regItem = regScales.item;
   const dim = cfg.dim | 0;
   const hybrid = cfg.hybrid;
-  const lo = cfg.lo, span = cfg.span, mu = cfg.mu, lr = cfg.lr, reg = cfg.reg, regBias = cfg.regBias, regGenre = cfg.regGenre;
+  const lo = cfg.lo, span = cfg.span, mu = cfg.mu, lr = cfg.lr, reg = cfg.reg, regBias = cfg.regBias;
   const b1 = cfg.beta1, b2 = cfg.beta2, c1 = 1 - b1, c2 = 1 - b2;
   const maxStep = correction.length - 1;
-  // scratch[0..dim) = effective anime vector q_i'; scratch[dim..2dim) = gradient reaching q_i'.
+  // scratch[0..dim) = effective anime vector q_i'; scratch[dim..2dim) = gradient reaching q_i';
+  // then the genre/type layer's summed gradients (see applyGenreAdam).
   const eff = scratch;
+  const nGenres = genreBias.length, nTypes = typeBias.length;
+  const accW = scratch.subarray(2 * dim, 2 * dim + nGenres * dim);
+  const accGB = scratch.subarray(2 * dim + nGenres * dim, 2 * dim + nGenres * (dim + 1));
+  const accT = scratch.subarray(2 * dim + nGenres * (dim + 1), 2 * dim + nGenres * (dim + 1) + nTypes * dim);
+  const accTB = scratch.subarray(2 * dim + nGenres * (dim + 1) + nTypes * dim, 2 * dim + (nGenres + nTypes) * (dim + 1));
+  let batched = 0;
   let sse = 0;
   for (let k = start; k < end; k++) {
     const r = perm[k]!;
@@ -68,6 +83,7 @@ export function runAdamSlice(
     const i = items[r]!;
     const pu = u * dim;
     const qi = i * dim;
+    const regU = reg * regUser[u]!, regI = reg * regItem[i]!;
     let z = mu + userBias[u]! + itemBias[i]!;
     let g0 = 0, g1 = 0, invG = 0, t = -1;
     if (hybrid) {
@@ -116,8 +132,8 @@ export function runAdamSlice(
       for (let d = 0; d < dim; d++) {
         const p = P[pu + d]!;
         const q = Q[qi + d]!;
-        const gp = gz * q + reg * p;
-        const gq = gz * p + reg * q;
+        const gp = gz * q + regU * p;
+        const gq = gz * p + regI * q;
         let mm = b1 * mP[pu + d]! + c1 * gp; let vv = b2 * vP[pu + d]! + c2 * gp * gp;
         mP[pu + d] = mm; vP[pu + d] = vv; P[pu + d] = p - lrU * mm / (Math.sqrt(vv) + EPS);
         mm = b1 * mQ[qi + d]! + c1 * gq; vv = b2 * vQ[qi + d]! + c2 * gq * gq;
@@ -127,50 +143,79 @@ export function runAdamSlice(
       for (let d = 0; d < dim; d++) {
         const p = P[pu + d]!;
         const q = Q[qi + d]!;
-        const gp = gz * eff[d]! + reg * p;
+        const gp = gz * eff[d]! + regU * p;
         const gqe = gz * p;
         eff[dim + d] = gqe;
-        const gq = gqe + reg * q;
+        const gq = gqe + regI * q;
         let mm = b1 * mP[pu + d]! + c1 * gp; let vv = b2 * vP[pu + d]! + c2 * gp * gp;
         mP[pu + d] = mm; vP[pu + d] = vv; P[pu + d] = p - lrU * mm / (Math.sqrt(vv) + EPS);
         mm = b1 * mQ[qi + d]! + c1 * gq; vv = b2 * vQ[qi + d]! + c2 * gq * gq;
         mQ[qi + d] = mm; vQ[qi + d] = vv; Q[qi + d] = q - lrI * mm / (Math.sqrt(vv) + EPS);
       }
 
+      // The genre and type layer is shared by every rating: its gradients are summed here and applied
+      // once per GENRE_BATCH ratings (a mini-batch for this small dense layer), which keeps both
+      // threads from fighting over the same few rows on every rating.
       for (let g = g0; g < g1; g++) {
         const gr = genreList[g]!;
-        const sg = stepsG[gr]! + 1; stepsG[gr] = sg;
-        const lrG = lr * correction[sg < maxStep ? sg : maxStep]!;
-        w = genreBias[gr]!;
-        grad = gz * invG + regGenre * w;
-        m = b1 * mGB[gr]! + c1 * grad; v = b2 * vGB[gr]! + c2 * grad * grad;
-        mGB[gr] = m; vGB[gr] = v; genreBias[gr] = w - lrG * m / (Math.sqrt(v) + EPS);
+        accGB[gr] = accGB[gr]! + gz * invG;
         const wr = gr * dim;
-        for (let d = 0; d < dim; d++) {
-          const x = W[wr + d]!;
-          const gw = eff[dim + d]! * invG + regGenre * x;
-          const mm = b1 * mW[wr + d]! + c1 * gw; const vv = b2 * vW[wr + d]! + c2 * gw * gw;
-          mW[wr + d] = mm; vW[wr + d] = vv; W[wr + d] = x - lrG * mm / (Math.sqrt(vv) + EPS);
-        }
+        for (let d = 0; d < dim; d++) accW[wr + d] = accW[wr + d]! + eff[dim + d]! * invG;
       }
       if (t >= 0) {
-        const st = stepsT[t]! + 1; stepsT[t] = st;
-        const lrT = lr * correction[st < maxStep ? st : maxStep]!;
-        w = typeBias[t]!;
-        grad = gz + regGenre * w;
-        m = b1 * mTB[t]! + c1 * grad; v = b2 * vTB[t]! + c2 * grad * grad;
-        mTB[t] = m; vTB[t] = v; typeBias[t] = w - lrT * m / (Math.sqrt(v) + EPS);
+        accTB[t] = accTB[t]! + gz;
         const tr = t * dim;
-        for (let d = 0; d < dim; d++) {
-          const x = T[tr + d]!;
-          const gt = eff[dim + d]! + regGenre * x;
-          const mm = b1 * mT[tr + d]! + c1 * gt; const vv = b2 * vT[tr + d]! + c2 * gt * gt;
-          mT[tr + d] = mm; vT[tr + d] = vv; T[tr + d] = x - lrT * mm / (Math.sqrt(vv) + EPS);
-        }
+        for (let d = 0; d < dim; d++) accT[tr + d] = accT[tr + d]! + eff[dim + d]!;
+      }
+      if (++batched === GENRE_BATCH) {
+        applyGenreAdam(tables, opt, cfg, correction, scratch, batched);
+        batched = 0;
       }
     }
   }
+  if (hybrid && batched > 0) applyGenreAdam(tables, opt, cfg, correction, scratch, batched);
   return sse;
+}
+
+/** Ratings whose genre/type gradients are summed before one Adam step of that layer. */
+export const GENRE_BATCH = 256;
+
+/** Scratch floats a kernel needs: effective vector and its gradient, plus the genre/type accumulators. */
+export function scratchLength(dim: number, nGenres: number, nTypes: number): number {
+  return 2 * dim + (nGenres + nTypes) * (dim + 1);
+}
+
+/** One Adam step of the genre and type layer from the summed gradients in scratch, which it clears. */
+function applyGenreAdam(tables: Tables, opt: OptimiserState, cfg: KernelConfig, correction: Float32Array, scratch: Float32Array, count: number): void {
+  const dim = cfg.dim;
+  const { W, T, genreBias, typeBias } = tables;
+  const nGenres = genreBias.length, nTypes = typeBias.length;
+  const b1 = cfg.beta1, b2 = cfg.beta2, c1 = 1 - b1, c2 = 1 - b2, lr = cfg.lr, regGenre = cfg.regGenre;
+  const maxStep = correction.length - 1;
+  const inv = 1 / count;
+  // Layout after the 2 * dim head: W sums, genre-bias sums, T sums, type-bias sums.
+  const offW = 2 * dim, offGB = offW + nGenres * dim, offT = offGB + nGenres, offTB = offT + nTypes * dim;
+  const sg = opt.stepsG.length > 0 ? (opt.stepsG[0] = opt.stepsG[0]! + 1) : 1;
+  const lrStep = lr * correction[sg < maxStep ? sg : maxStep]!;
+  const p = { b1, b2, c1, c2, lrStep, inv, regGenre };
+  applyAdamRange(W, opt.mW, opt.vW, scratch, offW, nGenres * dim, p);
+  applyAdamRange(genreBias, opt.mGB, opt.vGB, scratch, offGB, nGenres, p);
+  applyAdamRange(T, opt.mT, opt.vT, scratch, offT, nTypes * dim, p);
+  applyAdamRange(typeBias, opt.mTB, opt.vTB, scratch, offTB, nTypes, p);
+}
+
+interface DenseStep { b1: number; b2: number; c1: number; c2: number; lrStep: number; inv: number; regGenre: number }
+
+/** Adam on w[0..n) from the summed gradients scratch[off..off+n), which it zeroes. */
+function applyAdamRange(w: Float32Array, m: Float32Array, v: Float32Array, scratch: Float32Array, off: number, n: number, p: DenseStep): void {
+  for (let k = 0; k < n; k++) {
+    const x = w[k]!;
+    const g = scratch[off + k]! * p.inv + p.regGenre * x;
+    scratch[off + k] = 0;
+    const mm = p.b1 * m[k]! + p.c1 * g;
+    const vv = p.b2 * v[k]! + p.c2 * g * g;
+    m[k] = mm; v[k] = vv; w[k] = x - p.lrStep * mm / (Math.sqrt(vv) + EPS);
+  }
 }
 
 /**
@@ -178,13 +223,14 @@ export function runAdamSlice(
  * step lr / sqrt(G_row) taken with G before this update. A quarter of Adam's memory traffic.
  */
 export function runRowAdagradSlice(
-  tables: Tables, opt: OptimiserState, features: ItemFeatures, rows: TrainRows, perm: Uint32Array,
+  tables: Tables, opt: OptimiserState, features: ItemFeatures, rows: TrainRows, regScales: RegScales, perm: Uint32Array,
   start: number, end: number, cfg: KernelConfig, scratch: Float32Array,
 ): number {
   const { P, Q, userBias, itemBias, W, T, genreBias, typeBias } = tables;
   const { gP, gQ, gUB, gIB, gW, gT, gGB, gTB } = opt;
   const { genreStart, genreList, typeIx } = features;
   const { users, items, scores } = rows;
+  const regUser = regScales.user, regItem = regScales.item;
   const dim = cfg.dim | 0;
   const invDim = 1 / dim;
   const hybrid = cfg.hybrid;
@@ -197,6 +243,7 @@ export function runRowAdagradSlice(
     const i = items[r]!;
     const pu = u * dim;
     const qi = i * dim;
+    const regU = reg * regUser[u]!, regI = reg * regItem[i]!;
     let z = mu + userBias[u]! + itemBias[i]!;
     let g0 = 0, g1 = 0, invG = 0, t = -1;
     if (hybrid) {
@@ -238,10 +285,10 @@ export function runRowAdagradSlice(
       const p = P[pu + d]!;
       const q = Q[qi + d]!;
       const qe = hybrid ? eff[d]! : q;
-      const gp = gz * qe + reg * p;
+      const gp = gz * qe + regU * p;
       const gqe = gz * p;
       if (hybrid) eff[dim + d] = gqe;
-      const gq = gqe + reg * q;
+      const gq = gqe + regI * q;
       P[pu + d] = p - stepU * gp;
       Q[qi + d] = q - stepI * gq;
       sumU += gp * gp;
@@ -285,4 +332,13 @@ export function runRowAdagradSlice(
     }
   }
   return sse;
+}
+
+/** Runs the chosen optimiser's loop over perm[start..end); returns the sum of squared errors. */
+export function runSlice(
+  optimizer: Optimizer, tables: Tables, opt: OptimiserState, features: ItemFeatures, rows: TrainRows, regScales: RegScales,
+  perm: Uint32Array, start: number, end: number, cfg: KernelConfig, correction: Float32Array, scratch: Float32Array,
+): number {
+  if (optimizer === 'adam') return runAdamSlice(tables, opt, features, rows, regScales, perm, start, end, cfg, correction, scratch);
+  return runRowAdagradSlice(tables, opt, features, rows, regScales, perm, start, end, cfg, scratch);
 }

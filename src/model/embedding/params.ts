@@ -106,6 +106,7 @@ export function initOptimiserState(shape: ModelShape, optimizer: Optimizer): Opt
   const nTypes = shape.hybrid ? shape.nTypes : 0;
   const adam = optimizer === 'adam';
   const a = (n: number): Float32Array => allocateShared(adam ? n : 0);
+
   // LIBMF starts its accumulators at 1, which caps the first steps at lr.
   const g = (n: number): Float32Array => (adam ? allocateShared(0) : allocateShared(n).fill(1));
   return {

@@ -3,18 +3,15 @@
  * kernel over the slice of the shuffled order it is told. Only epoch boundaries cross the thread.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { buildCorrection, runAdamSlice, runRowAdagradSlice } from './kernel.js';
+import { buildCorrection, runSlice, scratchLength } from './kernel.js';
 import type { WorkerInit, WorkerTask } from './trainer.js';
 
 const init = workerData as WorkerInit;
 const correction = buildCorrection(init.cfg.beta1, init.cfg.beta2);
-const scratch = new Float32Array(2 * init.cfg.dim);
+const scratch = new Float32Array(scratchLength(init.cfg.dim, init.tables.genreBias.length, init.tables.typeBias.length));
 
 parentPort!.on('message', (task: WorkerTask) => {
   const cfg = { ...init.cfg, lr: task.lr };
-  const sse =
-    init.optimizer === 'adam'
-      ? runAdamSlice(init.tables, init.opt, init.features, init.rows, init.perm, task.start, task.end, cfg, correction, scratch)
-      : runRowAdagradSlice(init.tables, init.opt, init.features, init.rows, init.perm, task.start, task.end, cfg, scratch);
+  const sse = runSlice(init.optimizer, init.tables, init.opt, init.features, init.rows, init.regScales, init.perm, task.start, task.end, cfg, correction, scratch);
   parentPort!.postMessage({ sse });
 });

@@ -1,9 +1,10 @@
 /**
- * The fast trainer: explicit rows of splits.train, shuffled each epoch with a seeded PRNG, run through
- * the hand-written kernel. With threads > 1 it is Hogwild (Niu et al., 2011): every thread takes a slice
- * of the same shuffled order and updates the shared tables in place without locks; the main thread
- * works one slice itself. Collisions on a row are rare (73k users, 11k anime) and only lose an update,
- * so quality matches a single thread while throughput scales. threads: 1 is fully reproducible.
+ * The fast trainer: explicit rows of splits.train, visited in a seeded shuffled order each epoch, run
+ * through the hand-written kernel. With threads > 1 it is Hogwild (Niu et al., 2011) over
+ * SharedArrayBuffer tables: every thread takes a contiguous slice of the same epoch order and updates
+ * the shared tables in place without locks; the main thread works one slice itself. With the default
+ * user-grouped order a user's ratings sit in one slice, so threads never share a user row; they share
+ * anime rows, where a rare collision only loses an update. threads: 1 is fully reproducible.
  */
 import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
@@ -12,8 +13,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ModelFitError } from '../../errors.js';
 import type { TrainingData } from '../recommender.js';
-import { buildCorrection, runAdamSlice, runRowAdagradSlice, type KernelConfig, type TrainRows } from './kernel.js';
-import { DEFAULT_TRAIN_OPTIONS, type Optimizer, type TrainOptions } from './options.js';
+import { buildCorrection, runSlice, scratchLength, type KernelConfig, type RegScales, type TrainRows } from './kernel.js';
+import { DEFAULT_TRAIN_OPTIONS, type EpochOrder, type Optimizer, type TrainOptions } from './options.js';
 import {
   buildItemFeatures, copyTables, createRandom, initOptimiserState, initTables, restoreTables,
   type ItemFeatures, type ModelShape, type OptimiserState, type Tables,
@@ -51,6 +52,7 @@ export interface WorkerInit {
   opt: OptimiserState;
   features: ItemFeatures;
   rows: TrainRows;
+  regScales: RegScales;
   perm: Uint32Array;
   cfg: KernelConfig;
   optimizer: Optimizer;
@@ -84,13 +86,54 @@ export function selectExplicitRows(data: TrainingData, rowIx: Uint32Array, share
   return { users, items, scores };
 }
 
-/** Fisher-Yates with the trainer's PRNG: the epoch's visiting order. */
-function shuffleInPlace(perm: Uint32Array, random: () => number): void {
-  for (let k = perm.length - 1; k > 0; k--) {
-    const j = Math.floor(random() * (k + 1));
+/** Fisher-Yates over perm[start..end) with the trainer's PRNG. */
+function shuffleRange(perm: Uint32Array, start: number, end: number, random: () => number): void {
+  for (let k = end - 1; k > start; k--) {
+    const j = start + Math.floor(random() * (k - start + 1));
     const t = perm[k]!;
     perm[k] = perm[j]!;
     perm[j] = t;
+  }
+}
+
+/** Training rows grouped by user (counting sort), for the user-grouped epoch order. */
+interface RowsByUser {
+  users: Uint32Array;
+  start: Uint32Array;
+  rows: Uint32Array;
+}
+
+function groupRowsByUser(rows: TrainRows, nUsers: number): RowsByUser {
+  const counts = new Uint32Array(nUsers + 1);
+  for (let k = 0; k < rows.users.length; k++) counts[rows.users[k]! + 1]!++;
+  for (let u = 0; u < nUsers; u++) counts[u + 1] = counts[u + 1]! + counts[u]!;
+  const at = counts.slice(0, nUsers);
+  const grouped = new Uint32Array(rows.users.length);
+  for (let k = 0; k < rows.users.length; k++) grouped[at[rows.users[k]!]!++] = k;
+  const users = Uint32Array.from({ length: nUsers }, (_, u) => u).filter((u) => counts[u + 1]! > counts[u]!);
+  return { users, start: counts, rows: grouped };
+}
+
+/**
+ * The epoch's visiting order. 'ratings': a uniform shuffle of all ratings. 'users': users in a shuffled
+ * order, each user's ratings shuffled and visited together: the user's row and its optimiser state stay
+ * in L1 across their ratings, only the (small) anime table is hit at random, and Hogwild threads, which
+ * take contiguous slices, then never share a user row.
+ */
+function fillEpochOrder(perm: Uint32Array, order: EpochOrder, byUser: RowsByUser, random: () => number): void {
+  if (order === 'ratings') {
+    shuffleRange(perm, 0, perm.length, random);
+    return;
+  }
+  const users = byUser.users;
+  shuffleRange(users, 0, users.length, random);
+  let k = 0;
+  for (let j = 0; j < users.length; j++) {
+    const u = users[j]!;
+    const from = byUser.start[u]!, to = byUser.start[u + 1]!;
+    const begin = k;
+    for (let r = from; r < to; r++) perm[k++] = byUser.rows[r]!;
+    shuffleRange(perm, begin, k, random);
   }
 }
 
@@ -124,6 +167,13 @@ function runOnWorker(worker: Worker, task: WorkerTask): Promise<number> {
     worker.once('error', onError);
     worker.postMessage(task);
   });
+}
+
+/** count^-exponent per row, in shared memory (workers read it). */
+function computeRegScales(counts: Int32Array, exponent: number): Float32Array {
+  const scales = new Float32Array(new SharedArrayBuffer(Math.max(4, counts.length * 4)), 0, counts.length);
+  for (let k = 0; k < counts.length; k++) scales[k] = counts[k]! > 0 ? counts[k]! ** -exponent : 1;
+  return scales;
 }
 
 export function resolveThreads(threads: number): number {
@@ -163,21 +213,27 @@ export async function trainTables(data: TrainingData, options: Partial<TrainOpti
   const tables = initTables(shape, opts.initScale, opts.seed);
   const opt = initOptimiserState(shape, opts.optimizer);
   const userCounts = new Int32Array(data.nUsers);
-  for (let k = 0; k < n; k++) userCounts[rows.users[k]!]!++;
+  const itemCounts = new Int32Array(nItems);
+  for (let k = 0; k < n; k++) {
+    userCounts[rows.users[k]!]!++;
+    itemCounts[rows.items[k]!]!++;
+  }
+  const regScales: RegScales = { user: computeRegScales(userCounts, opts.regExponent), item: computeRegScales(itemCounts, opts.regExponent) };
 
   const perm = new Uint32Array(new SharedArrayBuffer(Math.max(4, n * 4)), 0, n);
   for (let k = 0; k < n; k++) perm[k] = k;
+  const byUser = groupRowsByUser(rows, data.nUsers);
   const random = createRandom(opts.seed ^ 0x9e3779b9);
   const cfg: KernelConfig = {
     dim: opts.dim, hybrid, lo, span: hi - lo, mu: shape.mu, lr: opts.lr, reg: opts.reg, regBias: opts.regBias,
     regGenre: opts.regGenre, beta1: opts.beta1, beta2: opts.beta2,
   };
   const correction = buildCorrection(opts.beta1, opts.beta2);
-  const scratch = new Float32Array(2 * opts.dim);
+  const scratch = new Float32Array(scratchLength(opts.dim, shape.nGenres, shape.nTypes));
   // Asked-for threads are honoured; "one per core" skips threads on tiny sets, which gain nothing from them.
   const threads = Math.min(resolveThreads(opts.threads), opts.threads > 0 ? n : Math.max(1, Math.floor(n / 20_000)));
   const workers: Worker[] = [];
-  for (let w = 1; w < threads; w++) workers.push(startWorker({ tables, opt, features, rows, perm, cfg, optimizer: opts.optimizer }));
+  for (let w = 1; w < threads; w++) workers.push(startWorker({ tables, opt, features, rows, regScales, perm, cfg, optimizer: opts.optimizer }));
 
   const progress = createProgress(opts.epochs, hybrid ? 'hybrid' : 'embedding', hooks.quiet ?? false);
   const curve: EpochStats[] = [];
@@ -188,16 +244,13 @@ export async function trainTables(data: TrainingData, options: Partial<TrainOpti
   let trainSeconds = 0;
   try {
     for (let epoch = 1; epoch <= opts.epochs; epoch++) {
-      shuffleInPlace(perm, random);
+      fillEpochOrder(perm, opts.order, byUser, random);
       const t0 = performance.now();
       const chunk = Math.ceil(n / threads);
       const pending = workers.map((worker, w) =>
         runOnWorker(worker, { start: Math.min(n, (w + 1) * chunk), end: Math.min(n, (w + 2) * chunk), lr: opts.lr }),
       );
-      const own =
-        opts.optimizer === 'adam'
-          ? runAdamSlice(tables, opt, features, rows, perm, 0, Math.min(n, chunk), cfg, correction, scratch)
-          : runRowAdagradSlice(tables, opt, features, rows, perm, 0, Math.min(n, chunk), cfg, scratch);
+      const own = runSlice(opts.optimizer, tables, opt, features, rows, regScales, perm, 0, Math.min(n, chunk), cfg, correction, scratch);
       const sse = own + (await Promise.all(pending)).reduce((a, b) => a + b, 0);
       trainSeconds += (performance.now() - t0) / 1000;
 

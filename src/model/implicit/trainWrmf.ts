@@ -104,7 +104,7 @@ export async function trainWrmf(
         if (pool) await pool.solve(side, gram, csr.nRows);
         else solveRows({ csr, other, gram, target, k, cgSteps: options.cgSteps, start: 0, end: csr.nRows });
       }
-      log(`implicit: iteration ${it + 1}/${options.iterations} in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+      log(`anirec: implicit iteration ${it + 1}/${options.iterations} in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
     }
   } finally {
     await pool?.close();

@@ -45,7 +45,7 @@ describe('GlobalMean', () => {
     let n = 0;
     for (const r of data.splits.train) if (data.ratings.score[r]! > 0) (sum += data.ratings.score[r]!), n++;
     expect(model.predict(0, 0)).toBeCloseTo(sum / n, 10);
-    expect(() => model.scoreItems()).toThrowErrorMatchingInlineSnapshot(`[ModelFitError: global-mean predicts one number for every anime, so it cannot rank them]`);
+    expect(() => model.scoreItems(model.foldIn({ itemIx: new Int32Array(0), score: new Int8Array(0) }), new Float32Array(3))).toThrowErrorMatchingInlineSnapshot(`[ModelFitError: global-mean predicts one number for every anime, so it cannot rank them]`);
   });
 });
 
@@ -57,7 +57,7 @@ describe('Baseline', () => {
     const model = new Baseline();
     await model.fit(additive);
     expect(testRmse(additive, (u, i) => model.predict(u, i))).toBeLessThan(0.5);
-    expect(testRmse(additive, () => mean.predict())).toBeGreaterThan(1.5);
+    expect(testRmse(additive, (u, i) => mean.predict(u, i))).toBeGreaterThan(1.5);
   });
 
   it('given a person who rates everything 10 then fold-in gives them a positive bias', async () => {

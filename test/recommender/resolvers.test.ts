@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildTitleIndex } from '../../src/data/titles.js';
 import { InvalidOptionError, UnknownTitleError } from '../../src/errors.js';
 import { describeError } from '../../src/interfaces/messages.js';
-import { resolveAnime, resolveCount, resolveGenre, resolveScore, resolveType } from '../../src/interfaces/resolvers.js';
+import { resolveAnime, resolveCount, resolveGenre, resolveScore, resolveType } from '../../src/recommender/resolvers.js';
 import { makePlanted } from '../fixtures/planted.js';
 
 const { catalogue } = makePlanted({ users: 10, anime: 40, groups: 4 });

@@ -1,5 +1,5 @@
 /**
- * Option resolvers shared by Discord and the console (Sapphire's idea): option text in, a value or a
+ * Option resolvers shared by Discord, the console and the service (Sapphire's idea): option text in, a value or a
  * typed AnirecError out, no Discord objects. Discord already enforces min/max on its own options; we
  * check again so the console and any forged interaction get the same answer.
  */
