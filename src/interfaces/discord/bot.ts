@@ -5,7 +5,6 @@
  */
 import { Client, Events, GatewayIntentBits } from 'discord.js';
 import type { Config } from '../../config.js';
-import { ConfigError } from '../../errors.js';
 import { buildTitleIndex } from '../../data/titles.js';
 import { createLogger, type Logger } from '../../log.js';
 import type { AnirecModel } from '../../model/anirecModel.js';
@@ -14,6 +13,7 @@ import type { RatingsStore } from '../../recommender/ratingsStore.js';
 import { createService } from '../../recommender/service.js';
 import { loadCommands } from './commandRegistry.js';
 import { createDispatcher } from './dispatch.js';
+import { explainDiscordFailure } from './explainFailure.js';
 
 export interface StartBotOptions {
   config: Config;
@@ -27,17 +27,6 @@ export interface StartBotOptions {
 export interface RunningBot {
   client: Client;
   stop(): Promise<void>;
-}
-
-/** Login failures in our words: a refused token or an unreachable API is a setting to fix, not a crash. */
-function explainLoginFailure(error: unknown, apiUrl: string): unknown {
-  const code = (error as { code?: unknown }).code;
-  if (code === 'TokenInvalid') return new ConfigError('DISCORD_TOKEN', 'Discord refused this token (401 Unauthorized)');
-  const cause = (error as { cause?: { code?: unknown } }).cause;
-  if (code === 'ECONNREFUSED' || cause?.code === 'ECONNREFUSED' || cause?.code === 'ENOTFOUND' || (error instanceof TypeError && error.message === 'fetch failed')) {
-    return new ConfigError('DISCORD_API_URL', `could not reach ${apiUrl}`);
-  }
-  return error;
 }
 
 export async function startBot(options: StartBotOptions): Promise<RunningBot> {
@@ -76,7 +65,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     await ready;
   } catch (error) {
     await client.destroy();
-    throw explainLoginFailure(error, config.discordApiUrl);
+    throw explainDiscordFailure(error, config.discordApiUrl);
   }
   log.info(`logged in to Discord as ${client.user?.tag ?? 'unknown'} with ${commands.size} commands`);
   return {

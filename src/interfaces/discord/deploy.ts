@@ -4,6 +4,7 @@
  */
 import { REST, Routes } from 'discord.js';
 import type { BotCommand } from './command.js';
+import { explainDiscordFailure } from './explainFailure.js';
 
 export interface DeployOptions {
   token: string;
@@ -24,6 +25,10 @@ export async function deployCommands(options: DeployOptions): Promise<DeployResu
   const rest = new REST({ api: options.apiUrl }).setToken(options.token);
   const route =
     options.guildId !== undefined ? Routes.applicationGuildCommands(options.clientId, options.guildId) : Routes.applicationCommands(options.clientId);
-  await rest.put(route, { body });
+  try {
+    await rest.put(route, { body });
+  } catch (error) {
+    throw explainDiscordFailure(error, options.apiUrl);
+  }
   return { scope: options.guildId !== undefined ? 'guild' : 'global', names: body.map((b) => b.name) };
 }
