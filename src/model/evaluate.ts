@@ -13,7 +13,7 @@ import type { Dataset, Splits } from '../data/types.js';
 import { isAnirecError } from '../errors.js';
 import { catalogueCoverage, hitAt, mae, mse, ndcgAt, r2, recallAt, rmse } from './metrics.js';
 import type { FitReport, Recommender, TrainingData } from './recommender.js';
-import { createModel } from './registry.js';
+import { MODEL_NAMES, createModel } from './registry.js';
 import { selectTopK } from './topK.js';
 
 export interface EvalOptions {
@@ -221,7 +221,7 @@ export interface EvalTable {
 }
 
 /** Fits and judges every named model (default: all registered) on one split of the dataset. */
-export async function evaluateAll(dataset: Dataset, names: readonly string[], options: EvaluateAllOptions = {}): Promise<EvalTable> {
+export async function evaluateAll(dataset: Dataset, names: readonly string[] = MODEL_NAMES, options: EvaluateAllOptions = {}): Promise<EvalTable> {
   const seed = options.seed ?? 42;
   const splits = options.splits ?? makeSplits(dataset.ratings, { seed });
   const data: TrainingData = { catalogue: dataset.catalogue, ratings: dataset.ratings, splits, nUsers: dataset.ratings.userIds.length };

@@ -39,8 +39,8 @@ class AnirecAdapter implements Recommender {
     const start = performance.now();
     const mod = await importLazily('./anirecModel.js');
     const train = mod.trainAnirecModel as (dataset: Dataset, options: Record<string, unknown>) => Promise<Recommender & { info?: unknown }>;
-    // trainAnirecModel reads only catalogue and ratings of the dataset.
-    const dataset = { catalogue: data.catalogue, ratings: data.ratings } as Dataset;
+    // trainAnirecModel reads the catalogue and ratings (and records the fingerprint in the model's info).
+    const dataset = { catalogue: data.catalogue, ratings: data.ratings, dir: '', fingerprint: `eval split ${data.splits.seed}` } as Dataset;
     this.inner = await train(dataset, { splits: data.splits, quiet: true });
     const info = (this.inner as { info?: { metrics?: Record<string, number> } }).info;
     const notes: Record<string, number> = {};
