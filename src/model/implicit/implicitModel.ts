@@ -157,8 +157,9 @@ export class ImplicitModel implements Recommender {
   scoreItems(user: FoldedUser, out: Float32Array): void {
     const s = this.ready();
     const k = s.options.dim;
+    if (user.model !== 'implicit') throw new ModelFitError(`the implicit model cannot use a person folded in by the ${user.model} model`);
     const { vector, fallback } = user as ImplicitUser;
-    if (fallback !== undefined || !vector) {
+    if (fallback !== undefined) {
       out.set(s.itemCount.subarray(0, out.length));
       return;
     }

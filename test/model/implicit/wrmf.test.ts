@@ -103,6 +103,12 @@ describe('ImplicitModel (WRMF)', () => {
     expect(Array.from(scores)).toEqual(Array.from(model.exportState().itemCount));
   });
 
+  it('given a person folded in by another model then scoring refuses, naming that model', () => {
+    expect(() => model.scoreItems({ model: 'embedding' }, new Float32Array(planted.ratings.nItems))).toThrowErrorMatchingInlineSnapshot(
+      `[ModelFitError: the implicit model cannot use a person folded in by the embedding model]`,
+    );
+  });
+
   it('given any pair then predict is the anime mean rating, and the global mean for an unknown anime', () => {
     const { itemMean, globalMean } = model.exportState();
     const rated = itemMean.findIndex((m) => !Number.isNaN(m));
