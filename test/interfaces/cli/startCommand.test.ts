@@ -79,7 +79,7 @@ describe('anirec start', () => {
       });
       expect(r.code).toBe(1);
       expect(r.stderr).toContain('backend: Discord');
-      expect(r.stderr.trimEnd().split('\n').at(-1)).toBe('anirec start: configuration: DISCORD_TOKEN: Discord refused this token (401 Unauthorized)');
+      expect(r.stderr.trimEnd().split('\n').at(-1)).toBe('anirec start: configuration: DISCORD_TOKEN: Discord refused this token; copy it again from the Developer Portal (Bot -> Reset Token)');
       expect(r.stderr + r.stdout).not.toContain('secret-part-of-the-token');
       expect(r.stderr + r.stdout).not.toContain('MTAwMDAwMDAwMDAwMDAwMDAx');
     } finally {
