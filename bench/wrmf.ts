@@ -12,7 +12,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadDataset } from '../src/data/dataset.js';
 import { DEFAULT_IMPLICIT_OPTIONS } from '../src/model/implicit/options.js';
-import { buildInteractions, trainWrmf } from '../src/model/implicit/trainWrmf.js';
+import { trainWrmf } from '../src/model/implicit/trainWrmf.js';
+import { buildConfidence } from '../src/model/implicit/csr.js';
 import { computeGramian, solveCholesky } from '../src/model/implicit/linalg.js';
 import { solveRows } from '../src/model/implicit/solveRows.js';
 import type { Csr } from '../src/model/implicit/csr.js';
@@ -55,7 +56,7 @@ function solveRowsDirect(csr: Csr, other: Float32Array, gram: Float64Array, targ
   }
 }
 
-const { byUser } = buildInteractions(ratings, rows, nUsers, options);
+const { byUser } = buildConfidence(ratings, rows, nUsers, options);
 const gram = computeGramian(trained.itemFactors, ratings.nItems, k);
 for (let d = 0; d < k; d++) gram[d * k + d]! += options.reg;
 const ours = Float32Array.from(trained.userFactors);

@@ -7,7 +7,7 @@
 import { InvalidOptionError } from '../errors.js';
 import type { Ratings, Splits } from './types.js';
 import { WATCHED } from './types.js';
-import { createRandom, shuffleInPlace } from './random.js';
+import { createRandom, shuffleInPlace } from '../random.js';
 
 export interface SplitOptions {
   /** PRNG seed; the same seed on the same ratings gives the same split. Default 42. */

@@ -3,7 +3,7 @@
  * & Tropp 2011): only sparse mat-vecs against thin dense blocks, so it scales with the number of entries.
  * Dense blocks are row-major Float64Arrays (n x l); the caller keeps the factors as Float32Arrays.
  */
-import { gaussian, mulberry32 } from './random.js';
+import { createRandom, gaussian } from '../random.js';
 import type { Csr } from './sparse.js';
 
 export interface SvdResult {
@@ -203,7 +203,7 @@ export function sparsePlusLowRank(a: Csr, values: Float32Array, p: Float64Array,
 export function randomizedSvd(a: LinearOperator, options: SvdOptions): SvdResult {
   const k = Math.max(1, Math.min(options.k, a.nRows, a.nCols));
   const l = Math.min(k + (options.oversample ?? 10), a.nRows, a.nCols);
-  const rand = mulberry32(options.seed ?? 3);
+  const rand = createRandom(options.seed ?? 3);
   const omega = new Float64Array(a.nCols * l);
   for (let i = 0; i < omega.length; i++) omega[i] = gaussian(rand);
   const sw = Math.min(options.startWidth ?? 0, l);

@@ -12,7 +12,7 @@
  */
 import { ModelFitError } from '../../errors.js';
 import type { FitReport, FoldedUser, Neighbour, Profile, Recommender, TrainingData } from '../recommender.js';
-import { mulberry32 } from '../random.js';
+import { createRandom } from '../../random.js';
 import { trainCsr, type Csr } from '../sparse.js';
 import { baselineEstimate, clampRating, fitTunedBiases, foldInUserBias, type Biases } from './baseline.js';
 
@@ -191,7 +191,7 @@ export class KMeans implements Recommender {
     const m = trainCsr(data, 'user', true);
     const v = buildVectors(b, m);
     this.nItems = m.nCols;
-    const rand = mulberry32(this.options.seed ?? 1);
+    const rand = createRandom(this.options.seed ?? 1);
     const users: number[] = [];
     for (let u = 0; u < m.nRows; u++) if (m.indptr[u + 1]! > m.indptr[u]!) users.push(u);
     if (users.length === 0) throw new ModelFitError('kmeans: no user has an explicit training rating to cluster');

@@ -15,7 +15,7 @@
  */
 import { ModelFitError } from '../../errors.js';
 import type { FitReport, FoldedUser, Neighbour, Profile, Recommender, TrainingData } from '../recommender.js';
-import { mulberry32 } from '../random.js';
+import { createRandom } from '../../random.js';
 import { trainCsr, type Csr } from '../sparse.js';
 import { selectTopK } from '../topK.js';
 import { baselineEstimate, clampRating, fitTunedBiases, foldInUserBias, type Biases } from './baseline.js';
@@ -206,7 +206,7 @@ export class ItemKnn implements Recommender {
     this.nItems = nItems;
     const cap = this.options.maxItemsPerUser ?? 500;
     const shrinkage = this.options.shrinkage ?? 100;
-    const rand = mulberry32(this.options.seed ?? 2);
+    const rand = createRandom(this.options.seed ?? 2);
 
     // Sampled user x item residual matrix (a user's whole list when it is within the cap).
     const lengths = new Uint32Array(all.nRows + 1);
@@ -460,7 +460,7 @@ export class UserKnn implements Recommender {
     const candidates: number[] = [];
     for (let u = 0; u < all.nRows; u++) if (all.indptr[u + 1]! > all.indptr[u]!) candidates.push(u);
     const poolSize = Math.min(this.options.poolSize ?? 8000, candidates.length);
-    const rand = mulberry32(this.options.seed ?? 1);
+    const rand = createRandom(this.options.seed ?? 1);
     for (let t = 0; t < poolSize; t++) {
       const swap = t + Math.floor(rand() * (candidates.length - t));
       [candidates[t], candidates[swap]] = [candidates[swap]!, candidates[t]!];

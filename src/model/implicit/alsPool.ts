@@ -24,7 +24,7 @@ export interface AlsPool {
 }
 
 /** Row boundaries splitting [0, nRows) into `parts` slices of about equal cost (rows + non-zeros). */
-export function splitByCost(indptr: Int32Array, nRows: number, parts: number): number[] {
+export function splitByCost(indptr: Uint32Array, nRows: number, parts: number): number[] {
   const total = indptr[nRows]! + nRows;
   const bounds = [0];
   let row = 0;

@@ -3,12 +3,13 @@
  * row, rated or watched-but-unrated (-1), says "this person chose to watch this anime". Trained by
  * alternating least squares with the YᵀY trick and conjugate-gradient row solves (solveRows.ts).
  */
-import { buildCsr, type Csr } from './csr.js';
+import { createRandom } from '../../random.js';
+import { buildConfidence, type Csr } from './csr.js';
 import { computeGramian } from './linalg.js';
 import type { ImplicitOptions } from './options.js';
 import { solveRows } from './solveRows.js';
 import { createAlsPool, type AlsPool } from './alsPool.js';
-import { WATCHED, type Ratings } from '../../data/types.js';
+import { type Ratings } from '../../data/types.js';
 
 export interface WrmfFactors {
   dim: number;
@@ -20,50 +21,23 @@ export interface WrmfFactors {
   threads: number;
 }
 
-/** Deterministic PRNG (mulberry32). */
-function makeRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A Float32Array on shared memory when workers will read it, so nothing is copied per sweep. */
 function allocate(length: number, shared: boolean): Float32Array {
   return shared ? new Float32Array(new SharedArrayBuffer(length * 4)) : new Float32Array(length);
 }
 
 function shareCsr(csr: Csr): Csr {
-  const copy = <T extends Int32Array | Float32Array>(a: T, make: (b: SharedArrayBuffer) => T): T => {
+  const copy = <T extends Uint32Array | Int32Array | Float32Array>(a: T, make: (b: SharedArrayBuffer) => T): T => {
     const out = make(new SharedArrayBuffer(a.byteLength));
     out.set(a);
     return out;
   };
   return {
     nRows: csr.nRows,
-    indptr: copy(csr.indptr, (b) => new Int32Array(b)),
+    indptr: copy(csr.indptr, (b) => new Uint32Array(b)),
     indices: copy(csr.indices, (b) => new Int32Array(b)),
     extra: copy(csr.extra, (b) => new Float32Array(b)),
   };
-}
-
-/** Builds both orientations of the confidence matrix from the training rows. */
-export function buildInteractions(ratings: Ratings, rows: Uint32Array, nUsers: number, options: Pick<ImplicitOptions, 'alpha' | 'watchedWeight'>) {
-  const n = rows.length;
-  const users = new Int32Array(n);
-  const items = new Int32Array(n);
-  const extra = new Float32Array(n);
-  for (let e = 0; e < n; e++) {
-    const row = rows[e]!;
-    users[e] = ratings.userIx[row]!;
-    items[e] = ratings.itemIx[row]!;
-    extra[e] = options.alpha * (ratings.score[row] === WATCHED ? options.watchedWeight : 1);
-  }
-  return { byUser: buildCsr(nUsers, users, items, extra), byItem: buildCsr(ratings.nItems, items, users, extra) };
 }
 
 export async function trainWrmf(
@@ -78,14 +52,14 @@ export async function trainWrmf(
   const nItems = ratings.nItems;
   const threads = options.threads;
   const shared = threads > 1;
-  let { byUser, byItem } = buildInteractions(ratings, rows, nUsers, options);
+  let { byUser, byItem } = buildConfidence(ratings, rows, nUsers, options);
   if (shared) {
     byUser = shareCsr(byUser);
     byItem = shareCsr(byItem);
   }
   const userFactors = allocate(nUsers * k, shared);
   const itemFactors = allocate(nItems * k, shared);
-  const random = makeRandom(options.seed);
+  const random = createRandom(options.seed);
   // Small random items; users start at 0 and are solved first.
   for (let j = 0; j < itemFactors.length; j++) itemFactors[j] = (random() - 0.5) * 0.02;
 

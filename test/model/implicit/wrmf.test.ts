@@ -50,7 +50,7 @@ describe('linear algebra', () => {
 
   it('given rows of unequal length then the work split balances rows plus non-zeros', () => {
     // Costs (1 + nnz): 11, 1, 1, 11 -> two halves of 12.
-    expect(splitByCost(Int32Array.from([0, 10, 10, 10, 20]), 4, 2)).toEqual([0, 2, 4]);
+    expect(splitByCost(Uint32Array.from([0, 10, 10, 10, 20]), 4, 2)).toEqual([0, 2, 4]);
   });
 });
 

@@ -1,4 +1,4 @@
-/** Seeded randomness for everything that must repeat exactly (splits, sampling): never Math.random. */
+/** Seeded randomness for everything that must repeat exactly (splits, samples, initial weights): never Math.random. */
 
 /** mulberry32: a small, fast 32-bit PRNG; returns floats in [0, 1). */
 export function createRandom(seed: number): () => number {
@@ -21,4 +21,10 @@ export function shuffleInPlace<T extends { length: number; [i: number]: number }
     values[j] = t;
   }
   return values;
+}
+
+/** A standard normal draw from a uniform source (Box-Muller). */
+export function gaussian(random: () => number): number {
+  const u = Math.max(random(), 1e-12);
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
 }
