@@ -14,7 +14,7 @@ import { loadDataset } from '../src/data/dataset.js';
 import { DEFAULT_IMPLICIT_OPTIONS } from '../src/model/implicit/options.js';
 import { trainWrmf } from '../src/model/implicit/trainWrmf.js';
 import { buildConfidence } from '../src/model/implicit/csr.js';
-import { computeGramian, solveCholesky } from '../src/model/implicit/linalg.js';
+import { computeGramian, solveCholesky } from '../src/model/linalg.js';
 import { solveRows } from '../src/model/implicit/solveRows.js';
 import type { Csr } from '../src/model/implicit/csr.js';
 

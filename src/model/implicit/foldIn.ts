@@ -5,7 +5,7 @@
  */
 import { WATCHED } from '../../data/types.js';
 import type { Profile } from '../recommender.js';
-import { solveCholesky } from './linalg.js';
+import { solveCholesky } from '../linalg.js';
 
 export interface ImplicitFoldInParams {
   itemFactors: Float32Array;

@@ -8,7 +8,7 @@ import { ModelFitError } from '../../errors.js';
 import { WATCHED, type Ratings } from '../../data/types.js';
 import type { FitReport, FoldedUser, Neighbour, Profile, Recommender, TrainingData } from '../recommender.js';
 import { foldInImplicitVector } from './foldIn.js';
-import { computeGramian } from './linalg.js';
+import { computeGramian } from '../linalg.js';
 import { DEFAULT_IMPLICIT_OPTIONS, type ImplicitOptions } from './options.js';
 import { trainWrmf } from './trainWrmf.js';
 

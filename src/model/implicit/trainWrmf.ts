@@ -5,7 +5,7 @@
  */
 import { createRandom } from '../../random.js';
 import { buildConfidence, type Csr } from './csr.js';
-import { computeGramian } from './linalg.js';
+import { computeGramian } from '../linalg.js';
 import type { ImplicitOptions } from './options.js';
 import { solveRows } from './solveRows.js';
 import { createAlsPool, type AlsPool } from './alsPool.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeSplits } from '../../../src/data/splits.js';
 import { ImplicitModel, loadImplicitState, saveImplicitState, type ImplicitUser } from '../../../src/model/implicit/index.js';
-import { computeGramian, solveCholesky } from '../../../src/model/implicit/linalg.js';
+import { computeGramian, solveCholesky } from '../../../src/model/linalg.js';
 import { splitByCost } from '../../../src/model/implicit/alsPool.js';
 import type { TrainingData } from '../../../src/model/recommender.js';
 import { makePlanted } from '../../fixtures/planted.js';

@@ -1,5 +1,5 @@
 /**
- * The little dense linear algebra WRMF needs, over flat row-major typed arrays: a Gramian (YᵀY) and a
+ * The little dense linear algebra the models need (WRMF, fold-in), over flat row-major typed arrays: a Gramian (YᵀY) and a
  * Cholesky solve for small symmetric positive-definite systems (k x k, k = the factor count).
  */
 
