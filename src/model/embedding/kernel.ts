@@ -7,7 +7,7 @@
  * Model: z = mu + b_u + b_i [+ genre/type biases] + p_u . q_i', pred = lo + span * sigmoid(z), where
  * q_i' = q_i [+ mean of the anime's genre rows W_g + its type row T_t] in the hybrid. Loss (pred - r)^2.
  */
-import type { Optimizer } from './options.js';
+import type { PhaseOptimizer } from './options.js';
 import type { ItemFeatures, OptimiserState, Tables } from './params.js';
 
 export interface KernelConfig {
@@ -281,18 +281,31 @@ export function runRowAdagradSlice(
     const stepU = lr / Math.sqrt(gP[u]!);
     const stepI = lr / Math.sqrt(gQ[i]!);
     let sumU = 0, sumI = 0;
-    for (let d = 0; d < dim; d++) {
-      const p = P[pu + d]!;
-      const q = Q[qi + d]!;
-      const qe = hybrid ? eff[d]! : q;
-      const gp = gz * qe + regU * p;
-      const gqe = gz * p;
-      if (hybrid) eff[dim + d] = gqe;
-      const gq = gqe + regI * q;
-      P[pu + d] = p - stepU * gp;
-      Q[qi + d] = q - stepI * gq;
-      sumU += gp * gp;
-      sumI += gq * gq;
+    // Two copies of the loop so the plain model's carries no hybrid branch.
+    if (!hybrid) {
+      for (let d = 0; d < dim; d++) {
+        const p = P[pu + d]!;
+        const q = Q[qi + d]!;
+        const gp = gz * q + regU * p;
+        const gq = gz * p + regI * q;
+        P[pu + d] = p - stepU * gp;
+        Q[qi + d] = q - stepI * gq;
+        sumU += gp * gp;
+        sumI += gq * gq;
+      }
+    } else {
+      for (let d = 0; d < dim; d++) {
+        const p = P[pu + d]!;
+        const q = Q[qi + d]!;
+        const gp = gz * eff[d]! + regU * p;
+        const gqe = gz * p;
+        eff[dim + d] = gqe;
+        const gq = gqe + regI * q;
+        P[pu + d] = p - stepU * gp;
+        Q[qi + d] = q - stepI * gq;
+        sumU += gp * gp;
+        sumI += gq * gq;
+      }
     }
     gP[u] = gP[u]! + sumU * invDim;
     gQ[i] = gQ[i]! + sumI * invDim;
@@ -334,9 +347,9 @@ export function runRowAdagradSlice(
   return sse;
 }
 
-/** Runs the chosen optimiser's loop over perm[start..end); returns the sum of squared errors. */
+/** Runs one optimiser's loop over perm[start..end); returns the sum of squared errors. */
 export function runSlice(
-  optimizer: Optimizer, tables: Tables, opt: OptimiserState, features: ItemFeatures, rows: TrainRows, regScales: RegScales,
+  optimizer: PhaseOptimizer, tables: Tables, opt: OptimiserState, features: ItemFeatures, rows: TrainRows, regScales: RegScales,
   perm: Uint32Array, start: number, end: number, cfg: KernelConfig, correction: Float32Array, scratch: Float32Array,
 ): number {
   if (optimizer === 'adam') return runAdamSlice(tables, opt, features, rows, regScales, perm, start, end, cfg, correction, scratch);

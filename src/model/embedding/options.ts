@@ -1,12 +1,20 @@
 /**
  * Every knob of the embedding trainer, with its default and meaning, in one place (implicit's factory
- * docstrings). The defaults are the best found by tuning on ../shared/data/mal-sample (real) and
- * ../shared/data/synthetic (full scale, tuned on a quarter of its users for speed), with makeSplits:
- * held-out RMSE 1.217 on the real sample (reg 0.3 with regExponent 0 gave 1.214 there but 1.30 on
- * synthetic; reg 0.1 gave 1.243 on both: regExponent 0.5 serves both).
+ * docstrings). The defaults are the best found by tuning on ../shared/data/mal-sample (real) and the
+ * full ../shared/data/synthetic, with makeSplits (seed 42), held-out test RMSE:
+ * - real sample: Adam 1.217; AdaGrad-then-Adam 1.222; row-wise AdaGrad alone 1.223-1.233; dim 16 1.226;
+ *   LIBMF-style reg (0.05, regExponent 0) 1.244. Hence 'auto' keeps Adam on small sets.
+ * - synthetic: AdaGrad-then-Adam 1.192 (the Adam phase rarely improves there, and costs ~patience Adam
+ *   epochs; it is kept for mid-size sets, where Adam's edge shows), Adam 1.203, Adam lr 0.0015
+ *   1.198, LIBMF 1.199; reg 5 1.250, reg 1.25 1.203, reg 0.6 1.210; dim 64 1.210, dim 16 1.187-1.189,
+ *   dim 8 1.241; a post-hoc calibration of the output (per prediction bin) gained only 0.003, so the
+ *   sigmoid is not what squashes the extremes: the error is estimation error spread over all users
+ *   (train RMSE ~1.00 vs test 1.19; users with 200-1000 ratings still 1.15).
  * bench/train.ts measures them against LIBMF (bench/results/train.md).
  */
-export type Optimizer = 'adam' | 'rowAdagrad';
+export type Optimizer = 'auto' | 'adam' | 'rowAdagrad' | 'rowAdagradThenAdam';
+/** The optimiser one epoch runs. */
+export type PhaseOptimizer = 'adam' | 'rowAdagrad';
 export type EpochOrder = 'users' | 'ratings';
 
 export interface TrainOptions {
@@ -29,12 +37,20 @@ export interface TrainOptions {
   /**
    * 'adam': lazy (sparse) Adam, per-parameter moments, only the rows a rating touches are updated, bias
    * correction from each row's own step count. 'rowAdagrad': LIBMF's row-wise adaptive rate (one
-   * accumulated squared gradient per row, no momentum). Measured on the synthetic set (2 threads, dim
-   * 32): rowAdagrad runs about 2x Adam's updates/s but lands at a worse RMSE on the real sample
-   * (1.233 vs 1.216); an Adam with one second moment per row was no faster than full Adam (its cost is
-   * memory traffic on the moments, not square roots), so it was dropped.
+   * accumulated squared gradient per row, no momentum). 'rowAdagradThenAdam': AdaGrad epochs, then Adam
+   * fine-tuning (see warmLr). 'auto': Adam below AUTO_ADAGRAD_ROWS training ratings, else the schedule.
+   * Measured on the synthetic set (2 threads, dim 32): rowAdagrad runs about 2x Adam's updates/s and is
+   * as good or better there (1.192 vs 1.203), but worse on the small real sample (1.223+ vs 1.217); an
+   * Adam with one second moment per row was no faster than full Adam, so it was dropped.
    */
   optimizer: Optimizer;
+  /**
+   * Step size of the row-wise AdaGrad epochs when optimizer is 'rowAdagradThenAdam' (lr is then Adam's).
+   * That schedule runs row-wise AdaGrad until validation RMSE stops improving (patience), restores its
+   * best epoch, then fine-tunes with lazy Adam from fresh moments until it stops improving too; each
+   * phase runs at most `epochs` epochs.
+   */
+  warmLr: number;
   /** Adam's first and second moment decay. */
   beta1: number;
   beta2: number;
@@ -62,6 +78,19 @@ export interface TrainOptions {
   regGenre: number;
 }
 
+/**
+ * optimizer 'auto' picks by training-set size: lazy Adam below this many explicit training ratings (it
+ * generalises best on small sets, and they train in about a second anyway), 'rowAdagradThenAdam' from
+ * here up, where row-wise AdaGrad is as good and twice as fast (see TrainOptions.optimizer).
+ */
+export const AUTO_ADAGRAD_ROWS = 1_000_000;
+
+/** The optimiser 'auto' stands for on a training set of `trainRows` explicit ratings. */
+export function resolveOptimizer(optimizer: Optimizer, trainRows: number): Exclude<Optimizer, 'auto'> {
+  if (optimizer !== 'auto') return optimizer;
+  return trainRows < AUTO_ADAGRAD_ROWS ? 'adam' : 'rowAdagradThenAdam';
+}
+
 export const DEFAULT_TRAIN_OPTIONS: Readonly<TrainOptions> = Object.freeze({
   dim: 32,
   epochs: 50,
@@ -69,7 +98,8 @@ export const DEFAULT_TRAIN_OPTIONS: Readonly<TrainOptions> = Object.freeze({
   reg: 2.5,
   regExponent: 0.5,
   regBias: 0.005,
-  optimizer: 'adam',
+  optimizer: 'auto',
+  warmLr: 0.05,
   beta1: 0.9,
   beta2: 0.999,
   order: 'users',

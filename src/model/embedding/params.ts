@@ -104,11 +104,13 @@ export function initOptimiserState(shape: ModelShape, optimizer: Optimizer): Opt
   const { nUsers, nItems, dim } = shape;
   const nGenres = shape.hybrid ? shape.nGenres : 0;
   const nTypes = shape.hybrid ? shape.nTypes : 0;
-  const adam = optimizer === 'adam';
+  // The schedule 'rowAdagradThenAdam' runs both, so it keeps both states.
+  const adam = optimizer !== 'rowAdagrad';
+  const adagrad = optimizer !== 'adam';
   const a = (n: number): Float32Array => allocateShared(adam ? n : 0);
 
   // LIBMF starts its accumulators at 1, which caps the first steps at lr.
-  const g = (n: number): Float32Array => (adam ? allocateShared(0) : allocateShared(n).fill(1));
+  const g = (n: number): Float32Array => (adagrad ? allocateShared(n).fill(1) : allocateShared(0));
   return {
     mP: a(nUsers * dim), vP: a(nUsers * dim), mQ: a(nItems * dim), vQ: a(nItems * dim),
     mUB: a(nUsers), vUB: a(nUsers), mIB: a(nItems), vIB: a(nItems),

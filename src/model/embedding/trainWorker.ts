@@ -12,6 +12,6 @@ const scratch = new Float32Array(scratchLength(init.cfg.dim, init.tables.genreBi
 
 parentPort!.on('message', (task: WorkerTask) => {
   const cfg = { ...init.cfg, lr: task.lr };
-  const sse = runSlice(init.optimizer, init.tables, init.opt, init.features, init.rows, init.regScales, init.perm, task.start, task.end, cfg, correction, scratch);
+  const sse = runSlice(task.optimizer, init.tables, init.opt, init.features, init.rows, init.regScales, init.perm, task.start, task.end, cfg, correction, scratch);
   parentPort!.postMessage({ sse });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { trainEmbedding } from '../../../src/model/embedding/index.js';
 import { trainTables } from '../../../src/model/embedding/trainer.js';
+import { AUTO_ADAGRAD_ROWS, resolveOptimizer } from '../../../src/model/embedding/options.js';
 import { ModelFitError } from '../../../src/errors.js';
 import { makePlantedData, rmseOf } from './fixture.js';
 
@@ -31,6 +32,26 @@ describe('fast trainer', () => {
     const model = await trainEmbedding(data, { epochs: 30, threads: 2, optimizer: 'rowAdagrad', lr: 0.1, reg: 0.1, quiet: true });
     const rmse = rmseOf((u, i) => model.predict(u, i), data, data.splits.test);
     expect(rmse).toBeLessThan(1.2);
+  });
+
+  it('given optimizer auto, then small sets get Adam and large ones the AdaGrad-then-Adam schedule', async () => {
+    expect(resolveOptimizer('auto', AUTO_ADAGRAD_ROWS - 1)).toBe('adam');
+    expect(resolveOptimizer('auto', AUTO_ADAGRAD_ROWS)).toBe('rowAdagradThenAdam');
+    expect(resolveOptimizer('rowAdagrad', 10)).toBe('rowAdagrad');
+    const result = await trainTables(data, { epochs: 2, threads: 1 }, { quiet: true });
+    expect(result.options.optimizer).toBe('adam');
+  });
+
+  it('given the rowAdagradThenAdam schedule, then an Adam phase follows the AdaGrad epochs, reproducibly', async () => {
+    const options = { optimizer: 'rowAdagradThenAdam', epochs: 4, patience: 2, threads: 1, seed: 3 } as const;
+    const a = await trainTables(data, options, { quiet: true });
+    const b = await trainTables(data, options, { quiet: true });
+    // Each phase runs at most `epochs` epochs: more than 4 in all means the Adam phase ran.
+    expect(a.curve.length).toBeGreaterThan(4);
+    expect(a.curve.length).toBeLessThanOrEqual(8);
+    expect(Array.from(a.tables.Q)).toEqual(Array.from(b.tables.Q));
+    const model = await trainEmbedding(data, { ...options, quiet: true });
+    expect(rmseOf((u, i) => model.predict(u, i), data, data.splits.test)).toBeLessThan(1.2);
   });
 
   it('given validation RMSE that worsens, then early stopping restores the best epoch', async () => {
