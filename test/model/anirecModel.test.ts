@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeSplits } from '../../src/data/splits.js';
-import type { Dataset } from '../../src/data/types.js';
+import { WATCHED, type Dataset, type Ratings } from '../../src/data/types.js';
 import { ModelMissingError } from '../../src/errors.js';
-import { loadAnirecModel, saveAnirecModel, trainAnirecModel, type AnirecUser } from '../../src/model/anirecModel.js';
+import { defaultExplicitKinds, HYBRID_MAX_ROWS, loadAnirecModel, saveAnirecModel, trainAnirecModel, type AnirecUser } from '../../src/model/anirecModel.js';
 import { hitsTopK } from '../../src/model/tuneBlend.js';
 import type { Profile } from '../../src/model/recommender.js';
 import { makePlanted } from '../fixtures/planted.js';
@@ -216,5 +216,23 @@ describe('the anirec composite model', () => {
     expect(error).toBeInstanceOf(ModelMissingError);
     expect((error as Error).message).toBe(`no trained model in ${dir}; run \`npm run anirec -- train\` first`);
     expect(existsSync(dir)).toBe(false);
+  });
+});
+
+describe('defaultExplicitKinds', () => {
+  const ratingsOf = (explicit: number, watched: number): Ratings => {
+    const n = explicit + watched;
+    const score = new Int8Array(n).fill(7);
+    score.fill(WATCHED, explicit);
+    return { count: n, userIx: new Int32Array(n), itemIx: new Int32Array(n), score, userIds: new Int32Array(1), ixByUserId: new Map(), nItems: 1 };
+  };
+  const all = (n: number) => Uint32Array.from({ length: n }, (_, i) => i);
+
+  it('given fewer explicit training ratings than HYBRID_MAX_ROWS then both explicit models are tried', () => {
+    expect(defaultExplicitKinds(ratingsOf(HYBRID_MAX_ROWS - 1, 5), all(HYBRID_MAX_ROWS + 4))).toEqual(['embedding', 'hybrid']);
+  });
+
+  it('given HYBRID_MAX_ROWS explicit training ratings then only the plain embedding is trained (watched rows do not count)', () => {
+    expect(defaultExplicitKinds(ratingsOf(HYBRID_MAX_ROWS, 0), all(HYBRID_MAX_ROWS))).toEqual(['embedding']);
   });
 });

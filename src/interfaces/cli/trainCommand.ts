@@ -5,7 +5,8 @@
  */
 import { readConfig } from '../../config.js';
 import { trainDefaultModel } from '../../model/trainDefault.js';
-import type { TrainAnirecOptions } from '../../model/anirecModel.js';
+import { HYBRID_MAX_ROWS, type TrainAnirecOptions } from '../../model/anirecModel.js';
+import { DEFAULT_TRAIN_OPTIONS as D } from '../../model/embedding/index.js';
 import { InvalidOptionError } from '../../errors.js';
 import { intOption, numberOption, parseOptions } from './args.js';
 import type { Subcommand } from './subcommand.js';
@@ -19,13 +20,14 @@ new one is complete.
 Options:
   --data DIR        folder with anime.csv and rating.csv(.gz) (default: ANIREC_DATA_DIR, else data)
   --model DIR       where to save the model (default: ANIREC_MODEL_DIR, else models/default)
-  --dim N           embedding width of the explicit model (default 32)
-  --epochs N        most epochs of the explicit model (default 30, early stopping on validation)
-  --lr X            explicit model learning rate (default 0.005)
-  --reg X           explicit model L2 penalty (default 0.02)
+  --dim N           embedding width of the explicit model (default ${D.dim})
+  --epochs N        most epochs per optimiser phase (default ${D.epochs}, early stopping on validation)
+  --lr X            Adam learning rate of the explicit model (default ${D.lr})
+  --reg X           L2 penalty of the explicit model, scaled by count^-${D.regExponent} (default ${D.reg})
   --threads N       worker threads, 0 = one per core (default: ANIREC_THREADS, else 0)
-  --seed N          seed of initialisation and shuffling (default 1)
-  --explicit KIND   embedding, hybrid or best (default best: the lower validation RMSE wins)
+  --seed N          seed of initialisation and shuffling (default ${D.seed}); with --threads 1 a run repeats exactly
+  --explicit KIND   embedding, hybrid or best (default best: below ${HYBRID_MAX_ROWS.toLocaleString('en')} explicit
+                    training ratings both are trained and the lower validation RMSE wins; above, embedding)
 `;
 
 const command: Subcommand = {
@@ -45,12 +47,12 @@ const command: Subcommand = {
     });
     const config = readConfig();
     const explicit: NonNullable<TrainAnirecOptions['explicit']> = {};
-    if (args.dim !== undefined) explicit.dim = intOption('dim', args.dim, 32, 1, 512);
-    if (args.epochs !== undefined) explicit.epochs = intOption('epochs', args.epochs, 30, 1, 1000);
-    if (args.lr !== undefined) explicit.lr = numberOption('lr', args.lr, 0.005, 1e-6, 10);
-    if (args.reg !== undefined) explicit.reg = numberOption('reg', args.reg, 0.02, 0, 100);
+    if (args.dim !== undefined) explicit.dim = intOption('dim', args.dim, D.dim, 1, 512);
+    if (args.epochs !== undefined) explicit.epochs = intOption('epochs', args.epochs, D.epochs, 1, 1000);
+    if (args.lr !== undefined) explicit.lr = numberOption('lr', args.lr, D.lr, 1e-6, 10);
+    if (args.reg !== undefined) explicit.reg = numberOption('reg', args.reg, D.reg, 0, 100);
     const threads = intOption('threads', args.threads, config.threads, 0, 64);
-    const seed = intOption('seed', args.seed, 1, 0, 2 ** 31 - 1);
+    const seed = intOption('seed', args.seed, D.seed, 0, 2 ** 31 - 1);
     const kind = args.explicit ?? 'best';
     if (!['embedding', 'hybrid', 'best'].includes(kind)) throw new InvalidOptionError('--explicit', `"${kind}" is not embedding, hybrid or best`);
     const modelDir = args.model ?? config.modelDir;
