@@ -25,6 +25,6 @@ export function shuffleInPlace<T extends { length: number; [i: number]: number }
 
 /** A standard normal draw from a uniform source (Box-Muller). */
 export function gaussian(random: () => number): number {
-  const u = Math.max(random(), 1e-12);
+  const u = 1 - random(); // in (0, 1]: log(u) is finite
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
 }

@@ -5,6 +5,7 @@
  * coordinate. Starting from zero, four steps reach the optimum (the problem is nearly
  * linear in the logit space); 100 ratings at dim 32 take well under a millisecond.
  */
+import { solveCholesky } from '../linalg.js';
 import type { Profile } from '../recommender.js';
 import type { ModelShape } from './params.js';
 import type { EffectiveItems } from './scoring.js';
@@ -22,31 +23,6 @@ const GAUSS_NEWTON_STEPS = 4;
 const BIAS_REG_SHARE = 0.1;
 
 export const NO_EXPLICIT_RATINGS = 'no scored ratings (1-10) to learn tastes from: ranked by the anime biases alone';
-
-/** Solves A x = b in place for symmetric positive-definite A (n x n, row-major); b becomes x. */
-export function solveCholesky(A: Float64Array, b: Float64Array, n: number): void {
-  for (let j = 0; j < n; j++) {
-    let diag = A[j * n + j]!;
-    for (let k = 0; k < j; k++) diag -= A[j * n + k]! * A[j * n + k]!;
-    const ljj = Math.sqrt(Math.max(diag, 1e-12));
-    A[j * n + j] = ljj;
-    for (let i = j + 1; i < n; i++) {
-      let s = A[i * n + j]!;
-      for (let k = 0; k < j; k++) s -= A[i * n + k]! * A[j * n + k]!;
-      A[i * n + j] = s / ljj;
-    }
-  }
-  for (let i = 0; i < n; i++) {
-    let s = b[i]!;
-    for (let k = 0; k < i; k++) s -= A[i * n + k]! * b[k]!;
-    b[i] = s / A[i * n + i]!;
-  }
-  for (let i = n - 1; i >= 0; i--) {
-    let s = b[i]!;
-    for (let k = i + 1; k < n; k++) s -= A[k * n + i]! * b[k]!;
-    b[i] = s / A[i * n + i]!;
-  }
-}
 
 export function foldInVector(items: EffectiveItems, shape: ModelShape, profile: Profile, lambda: number, steps = GAUSS_NEWTON_STEPS): FoldedVector {
   const { dim, lo, hi, mu } = shape;
@@ -92,7 +68,8 @@ export function foldInVector(items: EffectiveItems, shape: ModelShape, profile: 
     }
     A[dim * n + dim] = A[dim * n + dim]! + lambda * BIAS_REG_SHARE;
     g[dim] = g[dim]! - lambda * BIAS_REG_SHARE * x[dim]!;
-    solveCholesky(A, g, n);
+    // λ > 0 keeps A positive definite; should rounding ever break that, stop at the last good step.
+    if (!solveCholesky(A, g, n)) break;
     for (let a = 0; a < n; a++) x[a] = x[a]! + g[a]!;
   }
   for (let d = 0; d < dim; d++) vector[d] = x[d]!;

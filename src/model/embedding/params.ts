@@ -4,6 +4,7 @@
  * structured clone sends it to a worker as views of the same memory.
  */
 import type { Optimizer } from './options.js';
+import { createRandom, gaussian } from '../../random.js';
 
 export interface ModelShape {
   nUsers: number;
@@ -63,29 +64,12 @@ function allocateSharedInt(length: number): Int32Array {
   return new Int32Array(new SharedArrayBuffer(Math.max(1, length) * 4)).subarray(0, length);
 }
 
-/** Seeded PRNG (mulberry32): small, fast, the same on every machine. */
-export function createRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Fresh tables: small Gaussian factors, zero biases (the global offset carries the mean). */
 export function initTables(shape: ModelShape, initScale: number, seed: number): Tables {
   const { nUsers, nItems, dim, nGenres, nTypes } = shape;
   const random = createRandom(seed);
-  const gaussian = (): number => {
-    // Box-Muller; the tables are small enough that the discarded twin costs nothing.
-    const u = 1 - random();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
-  };
   const fill = (a: Float32Array, scale: number): Float32Array => {
-    for (let k = 0; k < a.length; k++) a[k] = gaussian() * scale;
+    for (let k = 0; k < a.length; k++) a[k] = gaussian(random) * scale;
     return a;
   };
   return {

@@ -15,11 +15,12 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ModelFitError } from '../../errors.js';
+import { createRandom } from '../../random.js';
 import type { TrainingData } from '../recommender.js';
 import { buildCorrection, runSlice, scratchLength, type KernelConfig, type RegScales, type TrainRows } from './kernel.js';
 import { DEFAULT_TRAIN_OPTIONS, resolveOptimizer, type EpochOrder, type PhaseOptimizer, type TrainOptions } from './options.js';
 import {
-  buildItemFeatures, copyTables, createRandom, initOptimiserState, initTables, restoreTables,
+  buildItemFeatures, copyTables, initOptimiserState, initTables, restoreTables,
   type ItemFeatures, type ModelShape, type OptimiserState, type Tables,
 } from './params.js';
 import { createProgress, type EpochStats } from './progress.js';
