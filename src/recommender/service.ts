@@ -9,7 +9,6 @@ import type { Anime, Catalogue } from '../data/types.js';
 import { WATCHED } from '../data/types.js';
 import type { AnirecModel } from '../model/anirecModel.js';
 import type { FoldedUser, Neighbour, Profile } from '../model/recommender.js';
-import { selectTopK } from '../model/topK.js';
 import { InvalidOptionError } from '../errors.js';
 import { MAX_COUNT, resolveAnime, resolveCount, resolveGenre, resolveType, type TitleLookup } from './resolvers.js';
 import type { Logger } from '../log.js';
@@ -130,6 +129,7 @@ export interface AnirecService {
 export const RATINGS_PER_PAGE = 10;
 const CHOICE_LIMIT = 25;
 const CHOICE_NAME_MAX = 100;
+const WARM_UP_CALLS = 8;
 
 /** A member as the service holds them in memory. */
 interface Member {
@@ -176,12 +176,20 @@ export function createService(deps: ServiceDeps): AnirecService {
   const fingerprint = modelFingerprint(model);
   const cacheSize = deps.cacheSize ?? 50_000;
   const members = new Map<string, Member>();
-  const scratch = new Float32Array(nItems);
   // Neighbours depend only on the model: keep the top MAX_COUNT of recently asked anime.
   const similarCache = new Map<number, Neighbour[]>();
   const similarCacheSize = 4096;
   // Popular picks, computed once: the order never changes while the model is loaded.
   const popularOrder = Array.from({ length: nItems }, (_, i) => i).sort((a, b) => model.popularity[b]! - model.popularity[a]! || a - b);
+  // Runs the model's hot loops a few times now, so the first members are not the ones waiting while they
+  // run unoptimised (a first /similar took 5-15 ms before, 0.5 ms once compiled). The neighbour lists of
+  // the most popular anime are kept: they are the likeliest to be asked.
+  const warmUp = popularOrder.slice(0, Math.min(WARM_UP_CALLS, nItems));
+  for (const itemIx of warmUp) similarCache.set(itemIx, model.similar(itemIx, MAX_COUNT));
+  if (warmUp.length > 0) {
+    const folded = model.foldIn({ itemIx: Int32Array.from(warmUp), score: Int8Array.from(warmUp, (_, j) => 1 + (j % 10)) });
+    for (let j = 0; j < WARM_UP_CALLS; j++) model.recommend(folded, MAX_COUNT, { exclude: new Set(warmUp) });
+  }
 
   const view = (itemIx: number): AnimeView => {
     const a: Anime = catalogue.anime[itemIx]!;
@@ -329,13 +337,10 @@ export function createService(deps: ServiceDeps): AnirecService {
       const filterKey = `${genreIx ?? ''}|${typeIx ?? ''}`;
       let top = member.topByFilter.get(filterKey);
       if (top === undefined) {
-        model.scoreItems(member.folded, scratch);
-        for (const itemIx of member.rated) scratch[itemIx] = -Infinity;
-        if (genreIx !== undefined || typeIx !== undefined) {
-          for (let i = 0; i < nItems; i++) if (!matchesFilter(i, genreIx, typeIx)) scratch[i] = -Infinity;
-        }
-        const items = selectTopK(scratch, MAX_COUNT);
-        top = { items, scores: Float32Array.from(items, (itemIx) => scratch[itemIx]!) };
+        // model.recommend skips predicting anime that cannot make the list (same picks as scoring them all).
+        const filter = genreIx !== undefined || typeIx !== undefined ? (itemIx: number) => matchesFilter(itemIx, genreIx, typeIx) : undefined;
+        const best = model.recommend(member.folded, MAX_COUNT, { exclude: member.rated, ...(filter !== undefined ? { filter } : {}) });
+        top = { items: Int32Array.from(best, (pick) => pick.itemIx), scores: Float32Array.from(best, (pick) => pick.score) };
         member.topByFilter.set(filterKey, top);
       }
       const { scores } = top;

@@ -76,6 +76,30 @@ describe('openRatingsStore on SQLite', () => {
   });
 });
 
+describe('openRatingsStore update without a read', () => {
+  it('given a refused write then the next update starts from the committed record, not the refused one', async () => {
+    const file = join(tempDir(), 'a.sqlite');
+    const store = await openStore(`sqlite://${file}`, () => undefined);
+    await store.update('m', () => ({ record: { ratings: { '1': 5 }, updatedAt: 1 }, result: null }));
+    await runSql(file, `CREATE TRIGGER refuse BEFORE UPDATE ON keyv BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END;`);
+    const refused = store.update('m', (current) => ({ record: { ratings: { ...current!.ratings, '2': 7 }, updatedAt: 2 }, result: null }));
+    await expect(refused).rejects.toBeInstanceOf(StoreWriteError);
+    await runSql(file, 'DROP TRIGGER refuse');
+    const seen = await store.update('m', (current) => ({ record: { ratings: { ...current!.ratings, '3': 1 }, updatedAt: 3 }, result: current }));
+    expect(seen).toEqual({ ratings: { '1': 5 }, updatedAt: 1 });
+    expect(await store.get('m')).toEqual({ ratings: { '1': 5, '3': 1 }, updatedAt: 3 });
+  });
+
+  it('given a member set and deleted directly then update sees each change', async () => {
+    const store = await openStore(`sqlite://${join(tempDir(), 'a.sqlite')}`);
+    await store.update('m', () => ({ record: { ratings: { '1': 5 }, updatedAt: 1 }, result: null }));
+    await store.set('m', { ratings: { '9': 9 }, updatedAt: 2 });
+    expect(await store.update('m', (current) => ({ record: current!, result: current }))).toEqual({ ratings: { '9': 9 }, updatedAt: 2 });
+    await store.delete('m');
+    expect(await store.update('m', (current) => ({ record: null, result: current }))).toBeUndefined();
+  });
+});
+
 describe('openRatingsStore URLs', () => {
   it('given a redis URL without @keyv/redis installed then the error says what to install', async () => {
     const error = await openRatingsStore('redis://localhost:6379').catch((e: unknown) => e);

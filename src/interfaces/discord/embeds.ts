@@ -3,11 +3,12 @@
  * carries allowedMentions { parse: [] }: an option holding @everyone is echoed without pinging anyone.
  */
 import {
-  ActionRowBuilder,
-  ButtonBuilder,
   ButtonStyle,
-  EmbedBuilder,
+  ComponentType,
   MessageFlags,
+  type APIActionRowComponent,
+  type APIButtonComponent,
+  type APIEmbed,
   type InteractionReplyOptions,
   type InteractionUpdateOptions,
 } from 'discord.js';
@@ -15,29 +16,42 @@ import { LIMITS, truncate, type ButtonView, type EmbedView, type ReplyView } fro
 
 export const NO_MENTIONS = { parse: [] as [] };
 const EMBED_COLOUR = 0x2e51a2; // MyAnimeList blue
+const FOOTER_MAX = 2048;
 
-const STYLES: Record<ButtonView['style'], ButtonStyle> = {
+const STYLES: Record<ButtonView['style'], ButtonStyle.Primary | ButtonStyle.Secondary | ButtonStyle.Success | ButtonStyle.Danger> = {
   primary: ButtonStyle.Primary,
   secondary: ButtonStyle.Secondary,
   success: ButtonStyle.Success,
   danger: ButtonStyle.Danger,
 };
 
-export function toEmbed(view: EmbedView): EmbedBuilder {
-  const embed = new EmbedBuilder().setTitle(truncate(view.title, LIMITS.title)).setColor(EMBED_COLOUR);
-  if (view.url) embed.setURL(view.url);
-  if (view.description) embed.setDescription(truncate(view.description, LIMITS.description));
-  if (view.fields && view.fields.length > 0) embed.addFields(view.fields.map((f) => ({ name: f.name, value: f.value, inline: f.inline ?? false })));
-  if (view.footer) embed.setFooter({ text: view.footer });
+/**
+ * Plain API JSON rather than EmbedBuilder: the builder re-validates every field on every reply (a few
+ * percent of the bot's time under load); render.ts already keeps each part within Discord's limits,
+ * and the lengths are capped here once more.
+ */
+export function toEmbed(view: EmbedView): APIEmbed {
+  const embed: APIEmbed = { title: truncate(view.title, LIMITS.title), color: EMBED_COLOUR };
+  if (view.url) embed.url = view.url;
+  if (view.description) embed.description = truncate(view.description, LIMITS.description);
+  if (view.fields && view.fields.length > 0) {
+    embed.fields = view.fields.slice(0, LIMITS.fields).map((f) => ({
+      name: truncate(f.name, LIMITS.fieldName),
+      value: truncate(f.value, LIMITS.fieldValue),
+      inline: f.inline ?? false,
+    }));
+  }
+  if (view.footer) embed.footer = { text: truncate(view.footer, FOOTER_MAX) };
   return embed;
 }
 
-function toComponents(buttons: ButtonView[] | undefined): ActionRowBuilder<ButtonBuilder>[] | undefined {
+function toComponents(buttons: ButtonView[] | undefined): APIActionRowComponent<APIButtonComponent>[] | undefined {
   if (buttons === undefined) return undefined;
   if (buttons.length === 0) return [];
-  const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
-    buttons.map((b) => new ButtonBuilder().setCustomId(b.customId).setLabel(b.label).setStyle(STYLES[b.style]).setDisabled(b.disabled ?? false)),
-  );
+  const row: APIActionRowComponent<APIButtonComponent> = {
+    type: ComponentType.ActionRow,
+    components: buttons.map((b) => ({ type: ComponentType.Button, custom_id: b.customId, label: b.label, style: STYLES[b.style], disabled: b.disabled ?? false })),
+  };
   return [row];
 }
 

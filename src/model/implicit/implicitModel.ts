@@ -11,6 +11,7 @@ import { foldInImplicitVector } from './foldIn.js';
 import { computeGramian } from '../linalg.js';
 import { DEFAULT_IMPLICIT_OPTIONS, type ImplicitOptions } from './options.js';
 import { trainWrmf } from './trainWrmf.js';
+import { selectTopK } from '../topK.js';
 
 export interface ImplicitUser extends FoldedUser {
   readonly model: 'implicit';
@@ -31,25 +32,6 @@ export interface ImplicitState {
 }
 
 export const IMPLICIT_RATING_FALLBACK = 'the implicit model ranks by watch preference; its rating estimate is the anime mean';
-
-/** Keeps the k best (itemIx, score) pairs of a scored list, best first. */
-export function selectTop(scores: Float32Array, k: number, skip: (itemIx: number) => boolean): Neighbour[] {
-  const top: Neighbour[] = [];
-  for (let i = 0; i < scores.length; i++) {
-    const s = scores[i]!;
-    if (Number.isNaN(s) || skip(i)) continue;
-    if (top.length === k && s <= top[k - 1]!.score) continue;
-    let at = top.length === k ? k - 1 : top.length;
-    if (top.length < k) top.push({ itemIx: i, score: s });
-    // Insertion keeps ties in itemIx order (stable, so results are deterministic).
-    while (at > 0 && top[at - 1]!.score < s) {
-      top[at] = top[at - 1]!;
-      at--;
-    }
-    top[at] = { itemIx: i, score: s };
-  }
-  return top;
-}
 
 /** Per-anime mean explicit rating and row count over the given rows. */
 export function computeItemStats(ratings: Ratings, rows: Uint32Array) {
@@ -182,6 +164,7 @@ export class ImplicitModel implements Recommender {
       for (let d = 0; d < dim; d++) dot += s.itemFactors[itemIx * dim + d]! * s.itemFactors[i * dim + d]!;
       scores[i] = dot / (na * (s.norms[i]! || 1));
     }
-    return selectTop(scores, k, (i) => i === itemIx);
+    scores[itemIx] = Number.NaN;
+    return Array.from(selectTopK(scores, k), (i) => ({ itemIx: i, score: scores[i]! }));
   }
 }
