@@ -14,7 +14,8 @@ import { MAX_COUNT, resolveAnime, resolveCount, resolveGenre, resolveType, type 
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
 import { parseMalExport } from './malImport.js';
-import type { RateLimiter } from './rateLimiter.js';
+import { createRateLimiter, type RateLimiter } from './rateLimiter.js';
+import { buildTitleIndex } from '../data/titles.js';
 import type { MemberRecord, RatingsStore } from './ratingsStore.js';
 
 export interface ServiceDeps {
@@ -166,6 +167,17 @@ export function decodeVector(text: string): Float32Array {
 
 function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** The service as the bot and the console run it: the model's title index and a per-member rate limit. */
+export function createServiceFor(options: { model: AnirecModel; store: RatingsStore; rateLimitPerMinute: number; log?: Logger }): AnirecService {
+  return createService({
+    model: options.model,
+    store: options.store,
+    titles: buildTitleIndex(options.model.catalogue),
+    rateLimiter: createRateLimiter({ perMinute: options.rateLimitPerMinute }),
+    ...(options.log ? { log: options.log } : {}),
+  });
 }
 
 export function createService(deps: ServiceDeps): AnirecService {

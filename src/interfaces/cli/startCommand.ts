@@ -6,14 +6,12 @@
 import { performance } from 'node:perf_hooks';
 import { readConfig, type Config } from '../../config.js';
 import { locateDataFiles } from '../../data/dataFiles.js';
-import { buildTitleIndex } from '../../data/titles.js';
 import { DataMissingError, ModelMissingError } from '../../errors.js';
 import { createLogger, type Logger } from '../../log.js';
 import { loadAnirecModel, type AnirecModel } from '../../model/anirecModel.js';
 import { trainDefaultModel } from '../../model/trainDefault.js';
-import { createRateLimiter } from '../../recommender/rateLimiter.js';
 import { openRatingsStore } from '../../recommender/ratingsStore.js';
-import { createService } from '../../recommender/service.js';
+import { createServiceFor } from '../../recommender/service.js';
 import { runConsole } from '../console.js';
 import { parseOptions } from './args.js';
 import type { Subcommand } from './subcommand.js';
@@ -92,13 +90,7 @@ export async function runStart(argv: string[]): Promise<number> {
       await bot.stop();
     } else {
       log.info('backend: local console (set DISCORD_TOKEN to run on Discord)');
-      const service = createService({
-        model,
-        store,
-        titles: buildTitleIndex(model.catalogue),
-        rateLimiter: createRateLimiter({ perMinute: config.rateLimitPerMinute }),
-        log,
-      });
+      const service = createServiceFor({ model, store, rateLimitPerMinute: config.rateLimitPerMinute, log });
       ready();
       await runConsole({ service, input: process.stdin, write: (text) => process.stdout.write(text), prompt: process.stdin.isTTY === true, log });
     }

@@ -5,12 +5,10 @@
  */
 import { Client, Events, GatewayIntentBits } from 'discord.js';
 import type { Config } from '../../config.js';
-import { buildTitleIndex } from '../../data/titles.js';
 import { createLogger, type Logger } from '../../log.js';
 import type { AnirecModel } from '../../model/anirecModel.js';
-import { createRateLimiter } from '../../recommender/rateLimiter.js';
 import type { RatingsStore } from '../../recommender/ratingsStore.js';
-import { createService } from '../../recommender/service.js';
+import { createServiceFor } from '../../recommender/service.js';
 import { loadCommands } from './commandRegistry.js';
 import { createDispatcher } from './dispatch.js';
 import { explainDiscordFailure } from './explainFailure.js';
@@ -36,13 +34,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
 
   const { commands, rejected } = await loadCommands();
   for (const problem of rejected) log.warn(`commands/${problem}`);
-  const service = createService({
-    model,
-    store,
-    titles: buildTitleIndex(model.catalogue),
-    rateLimiter: createRateLimiter({ perMinute: config.rateLimitPerMinute }),
-    log,
-  });
+  const service = createServiceFor({ model, store, rateLimitPerMinute: config.rateLimitPerMinute, log });
 
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
