@@ -15,7 +15,7 @@ const END = '<!-- bench:end -->';
 
 function benchNames(): string[] {
   const found = readdirSync(join(root, 'bench'))
-    .filter((f) => f.endsWith('.ts') && f !== 'run.ts')
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && f !== 'run.ts')
     .map((f) => f.slice(0, -3));
   return [...ORDER.filter((n) => found.includes(n)), ...found.filter((n) => !ORDER.includes(n)).sort()];
 }
