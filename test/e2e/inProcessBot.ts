@@ -1,11 +1,14 @@
 /** Starts the real bot (startBot, real discord.js Client) in this process against a fake Discord. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { readConfig } from '../../src/config.js';
 import { startBot, type RunningBot } from '../../src/interfaces/discord/bot.js';
 import { createLogger } from '../../src/log.js';
 import type { AnirecModel } from '../../src/model/anirecModel.js';
 import { openRatingsStore, type RatingsStore } from '../../src/recommender/ratingsStore.js';
-import type { FakeDiscord } from './fakeDiscord.js';
+import { FakeDiscord } from './fakeDiscord.js';
 
 /** Recognisable, token-shaped (id.timestamp.hmac) so a leak is easy to find. */
 export const TEST_TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GAniRc.e2e-SECRET-token-do-not-print-0123456789';
@@ -50,6 +53,35 @@ export async function startTestBot(options: {
       stopped = true;
       await bot.stop();
       await store.close().catch(() => undefined);
+    },
+  };
+}
+
+/**
+ * Registers, in the calling describe block, a fresh fake Discord and an in-process bot on the model
+ * `getModel()` returns (with extra environment), torn down after the block; unhandled rejections fail the run. Read `fake` and `bot` inside tests and hooks.
+ */
+export function useFakeDiscordBot(
+  getModel: () => AnirecModel,
+  options: { env?: Record<string, string> } = {},
+): { readonly fake: FakeDiscord; readonly bot: TestBot } {
+  const state = {} as { fake: FakeDiscord; bot: TestBot; unguard: () => void };
+  beforeAll(async () => {
+    state.fake = await FakeDiscord.start({ token: TEST_TOKEN });
+    state.unguard = state.fake.guardRejections();
+    state.bot = await startTestBot({ fake: state.fake, model: getModel(), dir: mkdtempSync(join(tmpdir(), 'anirec-')), ...options });
+  });
+  afterAll(async () => {
+    await state.bot?.stop();
+    await state.fake?.close();
+    state.unguard?.();
+  });
+  return {
+    get fake() {
+      return state.fake;
+    },
+    get bot() {
+      return state.bot;
     },
   };
 }
