@@ -1,10 +1,9 @@
 import { execFile } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ANIME_CSV, ratingCsv, tempDir, writeDataDir } from './dataFixtures.js';
+import { serveOnLoopback } from './loopbackServer.js';
 import { makeZip } from './zipWriter.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -31,21 +30,10 @@ const masked = (text: string) => text.replace(/load time \d+\.\d\d s/, 'load tim
 
 const RATINGS = ratingCsv('1,32281,10', '1,9253,-1', '1,9253,8', '2,28977,7', '2,555,3');
 
-let server: Server;
-let base: string;
-beforeAll(async () => {
+const server = serveOnLoopback(() => {
   const zip = makeZip({ 'anime.csv': ANIME_CSV, 'rating.csv': RATINGS });
-  server = createServer((req, res) => {
-    if (req.url === '/data.zip') res.end(zip);
-    else {
-      res.writeHead(404);
-      res.end();
-    }
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { '/data.zip': (_req, res) => res.end(zip) };
 });
-afterAll(() => new Promise<void>((done) => server.close(() => done())));
 
 describe('anirec data', () => {
   it('given a data folder then it prints the breakdown, and the second run comes from the cache', async () => {
@@ -114,7 +102,7 @@ describe('anirec data', () => {
 
   it('given --download then the archive is fetched and unpacked before the summary', async () => {
     const dir = join(tempDir(), 'data');
-    const run = await anirec(['data', '--data', dir, '--download'], { ANIREC_DATA_URL: `${base}/data.zip` });
+    const run = await anirec(['data', '--data', dir, '--download'], { ANIREC_DATA_URL: `${server.base}/data.zip` });
     expect(run.code).toBe(0);
     expect(readdirSync(dir).sort()).toEqual(['anime.csv', 'rating.csv']);
     expect(run.stdout).toContain('  rows                       5\n');
@@ -122,9 +110,9 @@ describe('anirec data', () => {
 
   it('given --download from a URL that answers 404 then it fails with one line and leaves the folder clean', async () => {
     const dir = tempDir();
-    const run = await anirec(['data', '--data', dir, '--download'], { ANIREC_DATA_URL: `${base}/gone.zip` });
+    const run = await anirec(['data', '--data', dir, '--download'], { ANIREC_DATA_URL: `${server.base}/gone.zip` });
     expect(run.code).toBe(1);
-    expect(run.stderr.trim().split('\n').at(-1)).toBe(`anirec data: download failed: HTTP 404 from ${base}/gone.zip`);
+    expect(run.stderr.trim().split('\n').at(-1)).toBe(`anirec data: download failed: HTTP 404 from ${server.base}/gone.zip`);
     expect(readdirSync(dir)).toEqual([]);
   });
 

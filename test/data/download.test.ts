@@ -1,18 +1,18 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { downloadDataset } from '../../src/data/download.js';
 import { loadDataset } from '../../src/data/dataset.js';
 import { ANIME_CSV, caught, ratingCsv, tempDir } from './dataFixtures.js';
+import { serveOnLoopback, type Route } from './loopbackServer.js';
 import { makeZip } from './zipWriter.js';
 
 const RATINGS = ratingCsv('1,32281,10', '2,9253,-1');
 const GOOD_ZIP = makeZip({ 'anime.csv': ANIME_CSV, 'rating.csv': RATINGS });
 
-type Handler = (req: IncomingMessage, res: ServerResponse) => void;
-const routes: Record<string, Handler> = {
+const routes: Record<string, Route> = {
   '/good.zip': (_req, res) => {
     res.writeHead(200, { 'content-length': GOOD_ZIP.length });
     res.end(GOOD_ZIP);
@@ -43,27 +43,13 @@ const routes: Record<string, Handler> = {
   '/not-a-zip': (_req, res) => res.end('<html>hello</html>'),
 };
 
-let server: Server;
-let base: string;
-beforeAll(async () => {
-  server = createServer((req, res) => {
-    const route = routes[req.url ?? ''];
-    if (route) route(req, res);
-    else {
-      res.writeHead(404);
-      res.end();
-    }
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(() => new Promise<void>((done) => server.close(() => done())));
+const server = serveOnLoopback(() => routes);
 
 describe('downloadDataset', () => {
   it('given a zip with both files at its root then they are unpacked and load', async () => {
     const dir = tempDir();
     const progress: number[] = [];
-    const result = await downloadDataset({ url: `${base}/good.zip`, dir, onProgress: (received) => progress.push(received) });
+    const result = await downloadDataset({ url: `${server.base}/good.zip`, dir, onProgress: (received) => progress.push(received) });
     expect(readdirSync(dir).sort()).toEqual(['anime.csv', 'rating.csv']);
     expect(readFileSync(join(dir, 'rating.csv'), 'utf8')).toBe(RATINGS);
     expect(result.bytes).toBe(GOOD_ZIP.length);
@@ -73,16 +59,16 @@ describe('downloadDataset', () => {
 
   it('given files in a folder inside the zip and a redirect then both files land in the data folder', async () => {
     const dir = join(tempDir(), 'new');
-    await downloadDataset({ url: `${base}/redirect`, dir });
+    await downloadDataset({ url: `${server.base}/redirect`, dir });
     expect(readdirSync(dir).sort()).toEqual(['anime.csv', 'rating.csv']);
     const nested = tempDir();
-    await downloadDataset({ url: `${base}/nested.zip`, dir: nested });
+    await downloadDataset({ url: `${server.base}/nested.zip`, dir: nested });
     expect(readdirSync(nested).sort()).toEqual(['anime.csv', 'rating.csv']);
   });
 
   it('given credentials then basic auth is sent', async () => {
     const dir = tempDir();
-    await downloadDataset({ url: `${base}/private.zip`, dir, username: 'alice', key: 's3cret' });
+    await downloadDataset({ url: `${server.base}/private.zip`, dir, username: 'alice', key: 's3cret' });
     expect(readdirSync(dir).sort()).toEqual(['anime.csv', 'rating.csv']);
   });
 
@@ -96,9 +82,9 @@ describe('downloadDataset', () => {
   ])('given %s then DownloadError and the data folder keeps only what it had', async (_case, path, message) => {
     const dir = tempDir();
     writeFileSync(join(dir, 'keep.txt'), 'mine');
-    const error = await caught(downloadDataset({ url: `${base}${path}`, dir, username: 'bob', key: 'wrong-key-123' }));
+    const error = await caught(downloadDataset({ url: `${server.base}${path}`, dir, username: 'bob', key: 'wrong-key-123' }));
     expect(error.name).toBe('DownloadError');
-    if (typeof message === 'string') expect(error.message).toBe(message.replace('BASE', base));
+    if (typeof message === 'string') expect(error.message).toBe(message.replace('BASE', server.base));
     else expect(error.message).toMatch(message);
     expect(error.message).not.toContain('wrong-key-123');
     expect(readdirSync(dir)).toEqual(['keep.txt']);
@@ -109,7 +95,7 @@ describe('downloadDataset', () => {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'anime.csv'), 'old anime');
     writeFileSync(join(dir, 'rating.csv'), 'old ratings');
-    await caught(downloadDataset({ url: `${base}/no-ratings.zip`, dir }));
+    await caught(downloadDataset({ url: `${server.base}/no-ratings.zip`, dir }));
     expect(readFileSync(join(dir, 'anime.csv'), 'utf8')).toBe('old anime');
     expect(readdirSync(dir).sort()).toEqual(['anime.csv', 'rating.csv']);
   });
