@@ -28,14 +28,9 @@ export interface ServiceDeps {
   cacheSize?: number;
 }
 
-export interface AnimeView {
+/** An anime as the interfaces show it: the catalogue entry plus its row and MyAnimeList link. */
+export interface AnimeView extends Omit<Anime, 'members'> {
   itemIx: number;
-  animeId: number;
-  name: string;
-  genres: string[];
-  type: string | null;
-  episodes: number | null;
-  malScore: number | null;
   url: string;
 }
 
