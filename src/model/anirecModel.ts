@@ -10,6 +10,7 @@ import type { TrainOptions } from './embedding/index.js';
 import { ImplicitModel, type ImplicitOptions } from './implicit/index.js';
 import type { TrainingData } from './recommender.js';
 import { tuneBlend } from './tuneBlend.js';
+import { rmseOnRows } from './metrics.js';
 
 export { AnirecComposite, type AnirecModel, type AnirecUser, type ModelInfo, type BlendParams } from './anirecComposite.js';
 export { saveAnirecModel, loadAnirecModel, MODEL_MISSING_COMMAND } from './modelFolder.js';
@@ -34,16 +35,7 @@ export interface TrainAnirecOptions {
 
 /** RMSE of a model's predictions over the given rows (explicit rows only). */
 export function computeRmse(model: { predict(userIx: number, itemIx: number): number }, ratings: Ratings, rows: Uint32Array): number {
-  let sse = 0;
-  let n = 0;
-  for (const row of rows) {
-    const s = ratings.score[row]!;
-    if (s === WATCHED) continue;
-    const e = model.predict(ratings.userIx[row]!, ratings.itemIx[row]!) - s;
-    sse += e * e;
-    n++;
-  }
-  return n > 0 ? Math.sqrt(sse / n) : Number.NaN;
+  return rmseOnRows((u, i) => model.predict(u, i), ratings, rows);
 }
 
 function countItems(ratings: Ratings, rows: Uint32Array) {

@@ -36,6 +36,16 @@ export function escapeXml(text: string): string {
 
 const fmt = (x: number, digits = 1) => Number(x.toFixed(digits)).toString();
 
+/** A whole SVG document on a white background around the drawn parts. */
+function wrapSvg(width: number, height: number, parts: string[]): string {
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
+    `<rect width="${width}" height="${height}" fill="white"/>`,
+    ...parts,
+    '</svg>',
+  ].join('\n') + '\n';
+}
+
 /** Stacked panels of horizontal bars, one row per bar; each panel scaled to its own largest value. */
 export function renderBarChart(panels: BarPanel[], options: { width?: number; title?: string } = {}): string {
   const width = options.width ?? 720;
@@ -69,12 +79,7 @@ export function renderBarChart(panels: BarPanel[], options: { width?: number; ti
     y += 12;
   }
   const height = y + 10;
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
-    `<rect width="${width}" height="${height}" fill="white"/>`,
-    ...parts,
-    '</svg>',
-  ].join('\n') + '\n';
+  return wrapSvg(width, height, parts);
 }
 
 /** A line per series over shared axes, with ticks at the data range's ends and a legend. */
@@ -123,10 +128,5 @@ export function renderLineChart(
       parts.push(`<text x="${width - right + 38}" y="${ly + 4}" ${FONT}>${escapeXml(s.label)}</text>`);
     });
   }
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
-    `<rect width="${width}" height="${height}" fill="white"/>`,
-    ...parts,
-    '</svg>',
-  ].join('\n') + '\n';
+  return wrapSvg(width, height, parts);
 }

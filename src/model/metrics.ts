@@ -3,6 +3,8 @@
  * predictions and truths, and ranking quality of one ranked list against a set of relevant anime.
  */
 
+import type { Ratings } from '../data/types.js';
+
 function checkLengths(prediction: ArrayLike<number>, truth: ArrayLike<number>): number {
   if (prediction.length !== truth.length) throw new RangeError(`prediction has ${prediction.length} values but truth has ${truth.length}`);
   return prediction.length;
@@ -18,6 +20,20 @@ export function mse(prediction: ArrayLike<number>, truth: ArrayLike<number>): nu
 
 export function rmse(prediction: ArrayLike<number>, truth: ArrayLike<number>): number {
   return Math.sqrt(mse(prediction, truth));
+}
+
+/** RMSE of predict(userIx, itemIx) over the explicit ratings among ratings[rows] (watched rows skipped); NaN for none. */
+export function rmseOnRows(predict: (userIx: number, itemIx: number) => number, ratings: Ratings, rows: Uint32Array): number {
+  let sse = 0;
+  let n = 0;
+  for (const row of rows) {
+    const s = ratings.score[row]!;
+    if (s < 1) continue;
+    const e = predict(ratings.userIx[row]!, ratings.itemIx[row]!) - s;
+    sse += e * e;
+    n++;
+  }
+  return n > 0 ? Math.sqrt(sse / n) : Number.NaN;
 }
 
 export function mae(prediction: ArrayLike<number>, truth: ArrayLike<number>): number {

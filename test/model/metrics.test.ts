@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { catalogueCoverage, hitAt, mae, mse, ndcgAt, r2, recallAt, rmse } from '../../src/model/metrics.js';
+import type { Ratings } from '../../src/data/types.js';
+import { catalogueCoverage, hitAt, mae, mse, ndcgAt, r2, recallAt, rmse, rmseOnRows } from '../../src/model/metrics.js';
 
 describe('rating metrics', () => {
   const prediction = Float32Array.from([7, 8, 5, 10]);
@@ -43,5 +44,26 @@ describe('ranking metrics', () => {
 
   it('given lists covering anime 0, 1, 2 and 5 of 10 then coverage is 0.4', () => {
     expect(catalogueCoverage([[0, 1], [1, 2], [5]], 10)).toBe(0.4);
+  });
+});
+
+describe('rmseOnRows', () => {
+  const ratings: Ratings = {
+    count: 4,
+    userIx: Int32Array.from([0, 0, 1, 1]),
+    itemIx: Int32Array.from([0, 1, 0, 1]),
+    score: Int8Array.from([8, -1, 6, 10]),
+    userIds: Int32Array.from([1, 2]),
+    ixByUserId: new Map([[1, 0], [2, 1]]),
+    nItems: 2,
+  };
+
+  it('given some rows then it scores only their explicit ratings (watched rows skipped)', () => {
+    // Rows 0, 1 (watched, skipped), 3: errors 7-8 = -1 and 7-10 = -3 -> sqrt((1 + 9) / 2).
+    expect(rmseOnRows(() => 7, ratings, Uint32Array.from([0, 1, 3]))).toBeCloseTo(Math.sqrt(5), 12);
+  });
+
+  it('given only watched rows then it is NaN', () => {
+    expect(rmseOnRows(() => 7, ratings, Uint32Array.from([1]))).toBeNaN();
   });
 });

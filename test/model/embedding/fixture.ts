@@ -2,6 +2,7 @@
 import { makePlanted, mulberry32, type Planted, type PlantedOptions } from '../../fixtures/planted.js';
 import type { Splits } from '../../../src/data/types.js';
 import type { TrainingData } from '../../../src/model/recommender.js';
+import { rmseOnRows } from '../../../src/model/metrics.js';
 
 export interface PlantedData {
   planted: Planted;
@@ -32,15 +33,7 @@ export function makePlantedData(options: PlantedOptions = {}): PlantedData {
 
 /** RMSE of predict() on the explicit rows given. */
 export function rmseOf(predict: (u: number, i: number) => number, data: TrainingData, rows: Uint32Array): number {
-  let sse = 0, n = 0;
-  for (const r of rows) {
-    const s = data.ratings.score[r]!;
-    if (s < 1) continue;
-    const e = predict(data.ratings.userIx[r]!, data.ratings.itemIx[r]!) - s;
-    sse += e * e;
-    n++;
-  }
-  return Math.sqrt(sse / n);
+  return rmseOnRows(predict, data.ratings, rows);
 }
 
 export function globalMeanRmse(data: TrainingData): number {
