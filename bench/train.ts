@@ -2,8 +2,9 @@
  * The embedding trainer's benchmark, beside LIBMF (C++, npm `libmf`) in the same run:
  * 1. throughput (rating updates/s) at dim 32 on both cores: the DEFAULT trainer's run (on this set,
  *    optimizer 'auto' resolves to row-wise AdaGrad then Adam fine-tuning; epochs as early stopping ends
- *    them), plus each optimiser alone at fixed epochs, vs LIBMF's per-epoch time (fit at 11 iterations
- *    minus fit at 1, so its file reading is not counted);
+ *    them), plus each optimiser alone at fixed epochs with the default kernel (wasm SIMD where it can
+ *    run) on 2 threads and on 1, and with the JS kernel on 2 threads for comparison, vs LIBMF's
+ *    per-epoch time (fit at 11 iterations minus fit at 1, so its file reading is not counted);
  * 2. ingest + train + save of the default model on the full synthetic set (target under 2 minutes);
  * 3. fold-in of a 100-rating person: p50/p99 (target <= 5 ms);
  * 4. held-out RMSE of ours vs LIBMF on synthetic and on the REAL sample (plus the hybrid, and anime
@@ -104,19 +105,39 @@ const synMean = globalMean(syn);
 const synMeanRmse = rmse(syn, synTest, () => synMean);
 const notes = model.report.notes ?? {};
 const defaultUps = Number(notes.updatesPerSecond);
-log(`synthetic pipeline: ingest ${f2(ingestSeconds)} s, train ${f2(trainSeconds)} s (${notes.optimizer}, dim ${notes.dim}, ${notes.bestEpoch} best of ${model.report.curve?.length} epochs, ${notes.threads} threads, ${f2(defaultUps / 1e6)} M updates/s), save ${f2(saveSeconds)} s, total ${f2(pipelineSeconds)} s`);
+log(`synthetic pipeline: ingest ${f2(ingestSeconds)} s, train ${f2(trainSeconds)} s (${notes.optimizer}, ${notes.kernel} kernel, dim ${notes.dim}, ${notes.bestEpoch} best of ${model.report.curve?.length} epochs, ${notes.threads} threads, ${f2(defaultUps / 1e6)} M updates/s), save ${f2(saveSeconds)} s, total ${f2(pipelineSeconds)} s`);
 log(`synthetic held-out RMSE: ours ${f4(synRmse)}, global mean ${f4(synMeanRmse)}`);
 const synHybrid = await trainEmbedding(syn, { quiet: true, hybrid: true });
 const synHybridRmse = rmse(syn, synTest, (u, i) => synHybrid.predict(u, i));
 const synHybridUps = Number(synHybrid.report.notes?.updatesPerSecond);
-log(`synthetic held-out RMSE, hybrid: ${f4(synHybridRmse)} (${f2(synHybrid.report.seconds)} s, ${f2(synHybridUps / 1e6)} M updates/s)`);
+log(`synthetic held-out RMSE, hybrid: ${f4(synHybridRmse)} (${f2(synHybrid.report.seconds)} s, ${synHybrid.report.notes?.kernel} kernel, ${f2(synHybridUps / 1e6)} M updates/s)`);
 
-// 1. Throughput at fixed epochs, 2 threads, dim 32.
+// 1. Throughput at fixed epochs, dim 32: the default kernel on 2 threads and 1, the JS kernel on 2.
 const fixed = { epochs: FIXED_EPOCHS, patience: 1_000, threads: 2, dim: 32, quiet: true } as const;
-const adam = await trainEmbedding(syn, { ...fixed, optimizer: 'adam' });
-const adamUps = Number(adam.report.notes?.updatesPerSecond);
-const rowAdagrad = await trainEmbedding(syn, { ...fixed, optimizer: 'rowAdagrad', lr: DEFAULT_TRAIN_OPTIONS.warmLr });
-const rowUps = Number(rowAdagrad.report.notes?.updatesPerSecond);
+/**
+ * cores: CPU seconds the process got per wall second from the end of epoch 1 to the last epoch (what a
+ * shared machine lets the threads use; setup and post-training steps excluded).
+ */
+async function trainFixed(optimizer: 'adam' | 'rowAdagrad', kernel: 'auto' | 'js', threads: number): Promise<{ model: EmbeddingModel; ups: number; kernel: string; cores: number }> {
+  const lr = optimizer === 'adam' ? DEFAULT_TRAIN_OPTIONS.lr : DEFAULT_TRAIN_OPTIONS.warmLr;
+  const marks: { cpuMicros: number; at: number }[] = [];
+  const onEpoch = (): void => {
+    const cpu = process.cpuUsage();
+    marks.push({ cpuMicros: cpu.user + cpu.system, at: performance.now() });
+  };
+  const m = await trainEmbedding(syn, { ...fixed, optimizer, lr, kernel, threads, onEpoch });
+  const first = marks[0]!, last = marks.at(-1)!;
+  const cores = (last.cpuMicros - first.cpuMicros) / 1e3 / Math.max(1e-9, last.at - first.at);
+  return { model: m, ups: Number(m.report.notes?.updatesPerSecond), kernel: String(m.report.notes?.kernel), cores };
+}
+const adamRun = await trainFixed('adam', 'auto', 2);
+const rowRun = await trainFixed('rowAdagrad', 'auto', 2);
+const adam = adamRun.model, rowAdagrad = rowRun.model;
+const adamUps = adamRun.ups, rowUps = rowRun.ups, fixedKernel = rowRun.kernel;
+const adamOne = await trainFixed('adam', 'auto', 1);
+const rowOne = await trainFixed('rowAdagrad', 'auto', 1);
+const adamJs = await trainFixed('adam', 'js', 2);
+const rowJs = await trainFixed('rowAdagrad', 'js', 2);
 const rowRmse = rmse(syn, synTest, (u, i) => rowAdagrad.predict(u, i));
 const adamRmse = rmse(syn, synTest, (u, i) => adam.predict(u, i));
 const synFile = writeLibmfFile(syn, 'synthetic.txt');
@@ -129,7 +150,9 @@ const libmfUps = synFile.n / libmfEpoch;
 const libmf20 = fitLibmf(synFile.path, 20);
 const libmfRmse = rmse(syn, synTest, (u, i) => libmf20.model.predict(u, i));
 libmf20.model.destroy();
-log(`throughput (2 threads, dim 32): ours default trainer (${notes.optimizer}) ${f2(defaultUps / 1e6)} M/s = ${f2(defaultUps / libmfUps)} x LIBMF; at ${FIXED_EPOCHS} fixed epochs lazy Adam ${f2(adamUps / 1e6)} M/s, row-wise AdaGrad ${f2(rowUps / 1e6)} M/s; LIBMF ${f2(libmfUps / 1e6)} M/s`);
+log(`throughput (2 threads, dim 32): ours default trainer (${notes.optimizer}, ${notes.kernel} kernel) ${f2(defaultUps / 1e6)} M/s = ${f2(defaultUps / libmfUps)} x LIBMF; LIBMF ${f2(libmfUps / 1e6)} M/s`);
+log(`throughput at ${FIXED_EPOCHS} fixed epochs, ${fixedKernel} kernel: 2 threads lazy Adam ${f2(adamUps / 1e6)} M/s, row-wise AdaGrad ${f2(rowUps / 1e6)} M/s (${f2(rowUps / libmfUps)} x LIBMF; the 2-thread runs got ${f2(adamRun.cores)} and ${f2(rowRun.cores)} cores of CPU); 1 thread lazy Adam ${f2(adamOne.ups / 1e6)} M/s (${adamOne.kernel}), row-wise AdaGrad ${f2(rowOne.ups / 1e6)} M/s (${rowOne.kernel})`);
+log(`throughput at ${FIXED_EPOCHS} fixed epochs, ${rowJs.kernel} kernel, 2 threads: lazy Adam ${f2(adamJs.ups / 1e6)} M/s, row-wise AdaGrad ${f2(rowJs.ups / 1e6)} M/s`);
 log(`synthetic held-out RMSE: LIBMF (20 it) ${f4(libmfRmse)} in ${f2(libmf20.seconds)} s; ours at ${FIXED_EPOCHS} fixed epochs: Adam ${f4(adamRmse)}, row-wise AdaGrad ${f4(rowRmse)}`);
 
 // 3. Fold-in of 100 ratings against the frozen synthetic model.
@@ -195,12 +218,14 @@ log(`load average at end: ${loadavg().map(f2).join(' ')}`);
 const d = DEFAULT_TRAIN_OPTIONS;
 const md = `### Embedding trainer (\`npx tsx bench/train.ts\`)
 
-Defaults: dim ${d.dim}, optimizer ${d.optimizer} (here: ${notes.optimizer}; real sample: ${plain.report.notes?.optimizer}), AdaGrad lr ${d.warmLr}, Adam lr ${d.lr}, reg ${d.reg} x count^-${d.regExponent}, up to ${d.epochs} epochs per phase with patience ${d.patience}, Hogwild on all cores. Machine load average during the run: ${loadavg().map(f2).join(' ')} (2 cores, shared).
+Defaults: dim ${d.dim}, optimizer ${d.optimizer} (here: ${notes.optimizer}; real sample: ${plain.report.notes?.optimizer}), kernel ${d.kernel} (here: ${notes.kernel}; hybrid: ${synHybrid.report.notes?.kernel}), AdaGrad lr ${d.warmLr}, Adam lr ${d.lr}, reg ${d.reg} x count^-${d.regExponent}, up to ${d.epochs} epochs per phase with patience ${d.patience}, Hogwild on all cores. Machine load average during the run: ${loadavg().map(f2).join(' ')} (2 cores, shared).
 
 | goal | ours | peer | target |
 |---|---|---|---|
-| throughput, 2 threads, dim 32 (rating updates/s), default trainer | ${f2(defaultUps / 1e6)} M/s (${f2(defaultUps / libmfUps)} x LIBMF) | LIBMF ${f2(libmfUps / 1e6)} M/s | >= half of LIBMF |
-| throughput, each optimiser alone (${FIXED_EPOCHS} fixed epochs) | lazy Adam ${f2(adamUps / 1e6)} M/s; row-wise AdaGrad ${f2(rowUps / 1e6)} M/s | | |
+| throughput, 2 threads, dim 32 (rating updates/s), default trainer (${notes.kernel} kernel) | ${f2(defaultUps / 1e6)} M/s (${f2(defaultUps / libmfUps)} x LIBMF) | LIBMF ${f2(libmfUps / 1e6)} M/s | >= half of LIBMF |
+| throughput, each optimiser alone (${FIXED_EPOCHS} fixed epochs, ${fixedKernel} kernel), 2 threads (the machine gave them ${f2(adamRun.cores)} and ${f2(rowRun.cores)} cores) | lazy Adam ${f2(adamUps / 1e6)} M/s; row-wise AdaGrad ${f2(rowUps / 1e6)} M/s (${f2(rowUps / libmfUps)} x LIBMF) | LIBMF ${f2(libmfUps / 1e6)} M/s | |
+| same, 1 thread (${rowOne.kernel} kernel) | lazy Adam ${f2(adamOne.ups / 1e6)} M/s; row-wise AdaGrad ${f2(rowOne.ups / 1e6)} M/s | | |
+| same, JS kernel, 2 threads | lazy Adam ${f2(adamJs.ups / 1e6)} M/s; row-wise AdaGrad ${f2(rowJs.ups / 1e6)} M/s | | |
 | ingest + train + save, full synthetic (${synFile.n.toLocaleString('en-US')} train ratings) | ${f2(pipelineSeconds)} s (ingest ${f2(ingestSeconds)}, train ${f2(trainSeconds)}, save ${f2(saveSeconds)}) | LIBMF 20 iterations (train only) ${f2(libmf20.seconds)} s | < 120 s |
 | fold-in, 100 ratings | p50 ${f3(foldP50)} ms, p99 ${f3(foldP99)} ms | | <= 5 ms |
 | held-out RMSE, synthetic | embedding ${f4(synRmse)}, hybrid ${f4(synHybridRmse)} (hybrid trains at ${f2(synHybridUps / 1e6)} M/s) | LIBMF ${f4(libmfRmse)}; global mean ${f4(synMeanRmse)} | <= 1.10 |

@@ -7,12 +7,15 @@
 import { ModelFitError } from '../../errors.js';
 import type { FitReport, FoldedUser, Neighbour, Profile, Recommender, TrainingData } from '../recommender.js';
 import { selectTopK } from '../topK.js';
-import { foldInVector } from './foldIn.js';
+import { foldInVector, type UserPenalty } from './foldIn.js';
 import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from './options.js';
 import type { ItemFeatures, ModelShape, Tables } from './params.js';
 import type { EpochStats } from './progress.js';
 import { computeEffectiveItems, type EffectiveItems } from './scoring.js';
-import { trainTables, type TrainResult } from './trainer.js';
+import { refitTables, type RefitResult } from './refit.js';
+import { zeroTastePrior, type TastePrior } from './tastePrior.js';
+import { selectExplicitRows, trainTables, type TrainResult } from './trainer.js';
+import { buildCsr } from '../sparse.js';
 
 export interface EmbeddingFitOptions extends Partial<TrainOptions> {
   hybrid?: boolean;
@@ -39,7 +42,15 @@ export interface EmbeddingState {
   /** userIx -> MyAnimeList user id, itemIx -> MyAnimeList anime id (for the CLI and the bot). */
   userIds: Int32Array;
   animeIds: Int32Array;
+  /** What a person's history says of their tastes (zero: none; see tastePrior.ts). */
+  prior: TastePrior;
+  /** The penalty fold-in solves a person with: the refit's when it was kept, else foldInReg towards zero. */
+  userPenalty: UserPenalty;
 }
+
+/** Users with at least this many scores fit the taste prior. */
+const PRIOR_MIN_RATINGS = 20;
+
 
 export class EmbeddingModel implements Recommender {
   readonly name: 'embedding' | 'hybrid';
@@ -57,7 +68,10 @@ export class EmbeddingModel implements Recommender {
   async fit(data: TrainingData): Promise<FitReport> {
     const { hybrid: _hybrid, onEpoch, quiet, ...train } = this.fitOptions;
     const result = await trainTables(data, train, { hybrid: this.name === 'hybrid', onEpoch, quiet });
-    this.setState(stateFromResult(result, data));
+    const refitStart = performance.now();
+    const refit = this.name === 'embedding' ? refitResult(result, data) : undefined;
+    result.seconds += (performance.now() - refitStart) / 1000;
+    this.setState(stateFromResult(result, data, refit));
     return this.report;
   }
 
@@ -126,8 +140,8 @@ export class EmbeddingModel implements Recommender {
   }
 
   foldIn(profile: Profile): EmbeddingFoldedUser {
-    const { shape, options } = this.trained;
-    const folded = foldInVector(this.effective!, shape, profile, options.foldInReg);
+    const { shape, prior, userPenalty } = this.trained;
+    const folded = foldInVector(this.effective!, shape, profile, userPenalty, prior);
     return { model: this.name, vector: folded.vector, bias: folded.bias, ...(folded.fallback ? { fallback: folded.fallback } : {}) };
   }
 
@@ -197,7 +211,28 @@ function computeNorms(Q: Float32Array, nItems: number, dim: number): Float32Arra
   return norms;
 }
 
-function stateFromResult(result: TrainResult, data: TrainingData): EmbeddingState {
+/** The refit (refit.ts) of a plain model's freshly trained tables, in place. */
+function refitResult(result: TrainResult, data: TrainingData): RefitResult {
+  const { ratings, splits, nUsers } = data;
+  const o = result.options;
+  return refitTables(result.tables, result.shape, {
+    byUser: buildCsr(ratings, splits.train, { by: 'user', explicitOnly: true, nUsers }),
+    byItem: buildCsr(ratings, splits.train, { by: 'item', explicitOnly: true, nUsers }),
+    history: buildCsr(ratings, splits.train, { by: 'user', nUsers }),
+    validation: selectExplicitRows(data, splits.validation, false),
+  }, {
+    sweeps: o.refitSweeps, steps: 2, user: { perSqrtRating: o.refitUserReg, prior: o.priorReg }, itemReg: o.refitItemReg,
+    priorMinRatings: PRIOR_MIN_RATINGS,
+  });
+}
+
+/** Fold-in's penalty for a model: the refit's rule when the refit was kept, else foldInReg towards zero. */
+export function foldInPenalty(options: TrainOptions, refitKept: boolean): UserPenalty {
+  return refitKept ? { perSqrtRating: options.refitUserReg, prior: options.priorReg } : { perSqrtRating: 0, prior: options.foldInReg };
+}
+
+function stateFromResult(result: TrainResult, data: TrainingData, refit: RefitResult | undefined): EmbeddingState {
+  const kept = (refit?.bestSweep ?? 0) > 0;
   const report: FitReport = {
     seconds: result.seconds,
     curve: result.curve,
@@ -206,9 +241,11 @@ function stateFromResult(result: TrainResult, data: TrainingData): EmbeddingStat
       bestValidationRmse: Number(result.bestValidationRmse.toFixed(5)),
       threads: result.threads,
       optimizer: result.options.optimizer,
+      kernel: result.options.kernel,
       dim: result.shape.dim,
       trainRatings: result.trainRows,
       updatesPerSecond: Math.round(result.updatesPerSecond),
+      ...(refit ? { refitSweeps: refit.bestSweep, refitValidationRmse: refit.curve.map((v) => Number(v.toFixed(5))).join(' ') } : {}),
     },
   };
   return {
@@ -220,6 +257,8 @@ function stateFromResult(result: TrainResult, data: TrainingData): EmbeddingStat
     report,
     userIds: Int32Array.from(data.ratings.userIds.subarray(0, data.nUsers)),
     animeIds: Int32Array.from(data.catalogue.anime, (a) => a.animeId),
+    prior: refit && kept ? refit.prior : zeroTastePrior(result.shape.dim),
+    userPenalty: foldInPenalty(result.options, kept),
   };
 }
 

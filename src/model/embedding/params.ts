@@ -64,8 +64,25 @@ function allocateSharedInt(length: number): Int32Array {
   return new Int32Array(new SharedArrayBuffer(Math.max(1, length) * 4)).subarray(0, length);
 }
 
+/**
+ * Where the trainer's typed arrays live. The default gives each its own SharedArrayBuffer; the wasm
+ * kernel passes an arena over one shared WebAssembly.Memory (wasm/arena.ts), so its code can address
+ * them all.
+ */
+export interface Allocator {
+  f32(length: number): Float32Array;
+  i32(length: number): Int32Array;
+  u32(length: number): Uint32Array;
+}
+
+export const sharedAllocator: Allocator = {
+  f32: allocateShared,
+  i32: allocateSharedInt,
+  u32: (length) => new Uint32Array(new SharedArrayBuffer(Math.max(1, length) * 4)).subarray(0, length),
+};
+
 /** Fresh tables: small Gaussian factors, zero biases (the global offset carries the mean). */
-export function initTables(shape: ModelShape, initScale: number, seed: number): Tables {
+export function initTables(shape: ModelShape, initScale: number, seed: number, alloc: Allocator = sharedAllocator): Tables {
   const { nUsers, nItems, dim, nGenres, nTypes } = shape;
   const random = createRandom(seed);
   const fill = (a: Float32Array, scale: number): Float32Array => {
@@ -73,35 +90,35 @@ export function initTables(shape: ModelShape, initScale: number, seed: number): 
     return a;
   };
   return {
-    P: fill(allocateShared(nUsers * dim), initScale),
-    Q: fill(allocateShared(nItems * dim), initScale),
-    userBias: allocateShared(nUsers),
-    itemBias: allocateShared(nItems),
-    W: allocateShared(shape.hybrid ? nGenres * dim : 0),
-    T: allocateShared(shape.hybrid ? nTypes * dim : 0),
-    genreBias: allocateShared(shape.hybrid ? nGenres : 0),
-    typeBias: allocateShared(shape.hybrid ? nTypes : 0),
+    P: fill(alloc.f32(nUsers * dim), initScale),
+    Q: fill(alloc.f32(nItems * dim), initScale),
+    userBias: alloc.f32(nUsers),
+    itemBias: alloc.f32(nItems),
+    W: alloc.f32(shape.hybrid ? nGenres * dim : 0),
+    T: alloc.f32(shape.hybrid ? nTypes * dim : 0),
+    genreBias: alloc.f32(shape.hybrid ? nGenres : 0),
+    typeBias: alloc.f32(shape.hybrid ? nTypes : 0),
   };
 }
 
-export function initOptimiserState(shape: ModelShape, optimizer: Optimizer): OptimiserState {
+export function initOptimiserState(shape: ModelShape, optimizer: Optimizer, alloc: Allocator = sharedAllocator): OptimiserState {
   const { nUsers, nItems, dim } = shape;
   const nGenres = shape.hybrid ? shape.nGenres : 0;
   const nTypes = shape.hybrid ? shape.nTypes : 0;
   // The schedule 'rowAdagradThenAdam' runs both, so it keeps both states.
   const adam = optimizer !== 'rowAdagrad';
   const adagrad = optimizer !== 'adam';
-  const a = (n: number): Float32Array => allocateShared(adam ? n : 0);
+  const a = (n: number): Float32Array => alloc.f32(adam ? n : 0);
 
   // LIBMF starts its accumulators at 1, which caps the first steps at lr.
-  const g = (n: number): Float32Array => (adagrad ? allocateShared(n).fill(1) : allocateShared(0));
+  const g = (n: number): Float32Array => (adagrad ? alloc.f32(n).fill(1) : alloc.f32(0));
   return {
     mP: a(nUsers * dim), vP: a(nUsers * dim), mQ: a(nItems * dim), vQ: a(nItems * dim),
     mUB: a(nUsers), vUB: a(nUsers), mIB: a(nItems), vIB: a(nItems),
     mW: a(nGenres * dim), vW: a(nGenres * dim), mT: a(nTypes * dim), vT: a(nTypes * dim),
     mGB: a(nGenres), vGB: a(nGenres), mTB: a(nTypes), vTB: a(nTypes),
-    stepsU: allocateSharedInt(adam ? nUsers : 0), stepsI: allocateSharedInt(adam ? nItems : 0),
-    stepsG: allocateSharedInt(adam ? nGenres : 0), stepsT: allocateSharedInt(adam ? nTypes : 0),
+    stepsU: alloc.i32(adam ? nUsers : 0), stepsI: alloc.i32(adam ? nItems : 0),
+    stepsG: alloc.i32(adam ? nGenres : 0), stepsT: alloc.i32(adam ? nTypes : 0),
     gP: g(nUsers), gQ: g(nItems), gUB: g(nUsers), gIB: g(nItems),
     gW: g(nGenres), gT: g(nTypes), gGB: g(nGenres), gTB: g(nTypes),
   };

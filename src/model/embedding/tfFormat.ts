@@ -14,9 +14,11 @@ import type * as TfTypes from '@tensorflow/tfjs';
 import { ModelInvalidError, ModelMissingError } from '../../errors.js';
 import type { FitReport } from '../recommender.js';
 import { loadTf, type Tf } from './backend.js';
-import { EmbeddingModel, type EmbeddingState } from './model.js';
+import type { UserPenalty } from './foldIn.js';
+import { EmbeddingModel, foldInPenalty, type EmbeddingState } from './model.js';
 import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from './options.js';
 import type { ItemFeatures, ModelShape, Tables } from './params.js';
+import { inputLength, zeroTastePrior } from './tastePrior.js';
 
 
 export const MODEL_JSON = 'model.json';
@@ -49,6 +51,9 @@ interface Metadata {
   itemGenres: number[][];
   itemType: number[];
   backend: string;
+  /** Fold-in: the taste prior's weights ((dim + 2) x (dim + 1)) and the penalty (absent in older models: none, foldInReg). */
+  tastePrior?: number[];
+  userPenalty?: UserPenalty;
 }
 
 /** Builds the TF.js graph of a model of this shape (weights random until set). */
@@ -186,6 +191,8 @@ export async function saveEmbeddingModel(model: EmbeddingModel, dir: string): Pr
       : [],
     itemType: shape.hybrid ? Array.from(features.typeIx) : [],
     backend,
+    tastePrior: Array.from(state.prior.weights),
+    userPenalty: state.userPenalty,
   };
   await writeFile(join(dir, `${METADATA_JSON}.tmp`), JSON.stringify(metadata));
   await rename(join(dir, `${WEIGHTS_BIN}.tmp`), join(dir, WEIGHTS_BIN));
@@ -270,15 +277,25 @@ export async function loadEmbeddingModel(dir: string): Promise<EmbeddingModel> {
       genreList: Int32Array.from(itemGenres.flat()),
       typeIx: shape.hybrid ? Int32Array.from(meta.itemType ?? []) : new Int32Array(nItems).fill(-1),
     };
+    const options = { ...DEFAULT_TRAIN_OPTIONS, ...meta.options };
+    const prior = zeroTastePrior(dim);
+    if (meta.tastePrior) {
+      if (meta.tastePrior.length !== inputLength(dim) * (dim + 1)) {
+        throw new ModelInvalidError(dir, `${METADATA_JSON} holds ${meta.tastePrior.length} taste-prior weights, expected ${inputLength(dim) * (dim + 1)}`);
+      }
+      prior.weights.set(meta.tastePrior);
+    }
     const state: EmbeddingState = {
       shape,
       tables,
       features,
-      options: { ...DEFAULT_TRAIN_OPTIONS, ...meta.options },
+      options,
       userCounts: Int32Array.from(meta.userCounts ?? []),
       report: meta.report ?? { seconds: 0 },
       userIds: Int32Array.from(meta.userIds),
       animeIds: Int32Array.from(meta.animeIds),
+      prior,
+      userPenalty: meta.userPenalty ?? foldInPenalty(options, false),
     };
     return new EmbeddingModel({ hybrid: shape.hybrid }, state);
   } finally {

@@ -1,10 +1,13 @@
 /**
  * The fast trainer: explicit rows of splits.train, visited in a seeded shuffled order each epoch, run
- * through the hand-written kernel. With threads > 1 it is Hogwild (Niu et al., 2011) over
- * SharedArrayBuffer tables: every thread takes a contiguous slice of the same epoch order and updates
- * the shared tables in place without locks; the main thread works one slice itself. With the default
- * user-grouped order a user's ratings sit in one slice, so threads never share a user row; they share
- * anime rows, where a rare collision only loses an update. threads: 1 is fully reproducible.
+ * through a hand-written kernel: WebAssembly SIMD (wasm/) for the plain model where it can run, else the
+ * typed-array loops of kernel.ts (see TrainOptions.kernel). With threads > 1 it is Hogwild (Niu et al.,
+ * 2011) over shared tables (a SharedArrayBuffer per array, or one shared WebAssembly.Memory for the wasm
+ * kernel): the threads claim contiguous slices of the same epoch order from an atomic cursor and update
+ * the shared tables in place without locks; the main thread claims slices too. With the default
+ * user-grouped order a user's ratings sit together, so threads share a user row only where a claim
+ * splits a user; they share anime rows, where a rare collision only loses an update. threads: 1 is
+ * fully reproducible.
  * (LIBMF's block scheduling, where threads running together share no anime row either, was tried:
  * on the synthetic set, 2 threads, 6 epochs of rowAdagrad, it ran no faster here (5.2-5.3 vs 5.6-5.7 M
  * updates/s in back-to-back runs) and converged slower (test RMSE 1.226 vs 1.219), so it was dropped.)
@@ -17,14 +20,19 @@ import { Worker } from 'node:worker_threads';
 import { ModelFitError } from '../../errors.js';
 import { createRandom } from '../../random.js';
 import type { TrainingData } from '../recommender.js';
+import { chooseClaimSize, claimSlices } from './claim.js';
 import { buildCorrection, runSlice, scratchLength, type KernelConfig, type RegScales, type TrainRows } from './kernel.js';
 import { DEFAULT_TRAIN_OPTIONS, resolveOptimizer, type EpochOrder, type PhaseOptimizer, type TrainOptions } from './options.js';
 import {
-  buildItemFeatures, copyTables, initOptimiserState, initTables, restoreTables,
-  type ItemFeatures, type ModelShape, type OptimiserState, type Tables,
+  buildItemFeatures, copyTables, initOptimiserState, initTables, restoreTables, sharedAllocator,
+  type Allocator, type ItemFeatures, type ModelShape, type OptimiserState, type Tables,
 } from './params.js';
 import { createProgress, type EpochStats } from './progress.js';
 import { computeEffectiveItems, computeRmse } from './scoring.js';
+import { createArena } from './wasm/arena.js';
+import { compileKernelModule } from './wasm/compile.js';
+import type { WasmMemory, WasmModule } from './wasm/runtime.js';
+import { estimateArenaBytes, instantiateKernel, resolveKernel, type UserGroups } from './wasm/wasmKernel.js';
 
 export interface TrainHooks {
   hybrid?: boolean;
@@ -59,24 +67,39 @@ export interface WorkerInit {
   regScales: RegScales;
   perm: Uint32Array;
   cfg: KernelConfig;
+  /** The epoch's next unclaimed position in perm, shared by all threads (see claimSlices). */
+  cursor: Int32Array;
+  /** Set when the wasm kernel runs: its module, the arena's memory, Adam's correction table in it. */
+  wasm?: { module: WasmModule; memory: WasmMemory; correction: Float32Array };
 }
 
+/** One epoch's work for a worker: claim slices of perm[0..end), claimSize at a time, until none are left. */
 export interface WorkerTask {
-  start: number;
   end: number;
+  claimSize: number;
   lr: number;
   optimizer: PhaseOptimizer;
 }
 
-/** Explicit rows (score >= 1) of the given row numbers, compacted into shared typed arrays. */
-export function selectExplicitRows(data: TrainingData, rowIx: Uint32Array, shared: boolean): TrainRows {
-  const { ratings } = data;
+const localAllocator: Allocator = { f32: (k) => new Float32Array(k), i32: (k) => new Int32Array(k), u32: (k) => new Uint32Array(k) };
+
+function countExplicitRows(data: TrainingData, rowIx: Uint32Array): number {
   let n = 0;
-  for (let k = 0; k < rowIx.length; k++) if (ratings.score[rowIx[k]!]! >= 1) n++;
-  const alloc = (bytes: number): ArrayBuffer | SharedArrayBuffer => (shared ? new SharedArrayBuffer(Math.max(4, bytes)) : new ArrayBuffer(bytes));
-  const users = new Int32Array(alloc(n * 4), 0, n);
-  const items = new Int32Array(alloc(n * 4), 0, n);
-  const scores = new Float32Array(alloc(n * 4), 0, n);
+  for (let k = 0; k < rowIx.length; k++) if (data.ratings.score[rowIx[k]!]! >= 1) n++;
+  return n;
+}
+
+/**
+ * Explicit rows (score >= 1) of the given row numbers, compacted into typed arrays: shared (true, or
+ * from the allocator given, e.g. the wasm arena) when workers read them, else ordinary memory.
+ */
+export function selectExplicitRows(data: TrainingData, rowIx: Uint32Array, shared: boolean | Allocator): TrainRows {
+  const { ratings } = data;
+  const n = countExplicitRows(data, rowIx);
+  const alloc = shared === true ? sharedAllocator : shared === false ? localAllocator : shared;
+  const users = alloc.i32(n);
+  const items = alloc.i32(n);
+  const scores = alloc.f32(n);
   let j = 0;
   for (let k = 0; k < rowIx.length; k++) {
     const r = rowIx[k]!;
@@ -101,20 +124,18 @@ function shuffleRange(perm: Uint32Array, start: number, end: number, random: () 
 }
 
 /** Training rows grouped by user (counting sort), for the user-grouped epoch order. */
-interface RowsByUser {
-  users: Uint32Array;
-  start: Uint32Array;
-  rows: Uint32Array;
-}
+type RowsByUser = UserGroups;
 
-function groupRowsByUser(rows: TrainRows, nUsers: number): RowsByUser {
-  const counts = new Uint32Array(nUsers + 1);
+function groupRowsByUser(rows: TrainRows, nUsers: number, alloc: Allocator): RowsByUser {
+  const counts = alloc.u32(nUsers + 1);
   for (let k = 0; k < rows.users.length; k++) counts[rows.users[k]! + 1]!++;
   for (let u = 0; u < nUsers; u++) counts[u + 1] = counts[u + 1]! + counts[u]!;
   const at = counts.slice(0, nUsers);
-  const grouped = new Uint32Array(rows.users.length);
+  const grouped = alloc.u32(rows.users.length);
   for (let k = 0; k < rows.users.length; k++) grouped[at[rows.users[k]!]!++] = k;
-  const users = Uint32Array.from({ length: nUsers }, (_, u) => u).filter((u) => counts[u + 1]! > counts[u]!);
+  const withRows = Uint32Array.from({ length: nUsers }, (_, u) => u).filter((u) => counts[u + 1]! > counts[u]!);
+  const users = alloc.u32(withRows.length);
+  users.set(withRows);
   return { users, start: counts, rows: grouped };
 }
 
@@ -174,11 +195,14 @@ function runOnWorker(worker: Worker, task: WorkerTask): Promise<number> {
 }
 
 /** count^-exponent per row, in shared memory (workers read it). */
-function computeRegScales(counts: Int32Array, exponent: number): Float32Array {
-  const scales = new Float32Array(new SharedArrayBuffer(Math.max(4, counts.length * 4)), 0, counts.length);
+function computeRegScales(counts: Int32Array, exponent: number, alloc: Allocator): Float32Array {
+  const scales = alloc.f32(counts.length);
   for (let k = 0; k < counts.length; k++) scales[k] = counts[k]! > 0 ? counts[k]! ** -exponent : 1;
   return scales;
 }
+
+/** threads: 0 ("one per core") runs one thread on training sets smaller than this. */
+export const THREADED_MIN_ROWS = 500_000;
 
 export function resolveThreads(threads: number): number {
   return threads > 0 ? Math.floor(threads) : Math.max(1, availableParallelism());
@@ -190,12 +214,23 @@ export async function trainTables(data: TrainingData, options: Partial<TrainOpti
   const started = performance.now();
   const { catalogue, ratings, splits } = data;
   const nItems = ratings.nItems;
-  const rows = selectExplicitRows(data, splits.train, true);
-  const n = rows.users.length;
+  const n = countExplicitRows(data, splits.train);
   if (n === 0) throw new ModelFitError('no explicit ratings in the training split: the embedding model needs scores 1-10');
-  // The options the model records: 'auto' resolved to the optimiser that ran.
-  const opts: TrainOptions = { ...asked, optimizer: resolveOptimizer(asked.optimizer, n) };
-  const validation = selectExplicitRows(data, splits.validation, false);
+  const arenaBytes = estimateArenaBytes(n, countExplicitRows(data, splits.validation), data.nUsers, nItems, asked.dim);
+  const wanted = resolveKernel(asked.kernel, hybrid, asked.dim, arenaBytes);
+  // 'auto' falls back to the JS loops if the module cannot be built here (e.g. wabt missing); 'wasm' fails.
+  const wasmModule = wanted === 'wasm'
+    ? await compileKernelModule().catch((error: unknown) => { if (asked.kernel === 'wasm') throw error; return undefined; })
+    : undefined;
+  const kernel = wasmModule ? 'wasm' : 'js';
+  // The options the model records: 'auto' resolved to the optimiser and the kernel that ran.
+  const opts: TrainOptions = { ...asked, optimizer: resolveOptimizer(asked.optimizer, n), kernel };
+  // The wasm kernel addresses everything it touches inside one shared memory; the JS loops take a
+  // SharedArrayBuffer per array.
+  const arena = wasmModule ? createArena(arenaBytes) : undefined;
+  const alloc: Allocator = arena ?? sharedAllocator;
+  const rows = selectExplicitRows(data, splits.train, alloc);
+  const validation = selectExplicitRows(data, splits.validation, arena ?? false);
 
   let lo = Infinity, hi = -Infinity, sum = 0;
   for (let k = 0; k < n; k++) {
@@ -216,30 +251,41 @@ export async function trainTables(data: TrainingData, options: Partial<TrainOpti
     lo, hi, mu: Math.log(meanOnScale / (1 - meanOnScale)),
   };
   const features = buildItemFeatures(catalogue.genreIx, catalogue.typeIx, nItems);
-  const tables = initTables(shape, opts.initScale, opts.seed);
-  const opt = initOptimiserState(shape, opts.optimizer);
+  const tables = initTables(shape, opts.initScale, opts.seed, alloc);
+  const opt = initOptimiserState(shape, opts.optimizer, alloc);
   const userCounts = new Int32Array(data.nUsers);
   const itemCounts = new Int32Array(nItems);
   for (let k = 0; k < n; k++) {
     userCounts[rows.users[k]!]!++;
     itemCounts[rows.items[k]!]!++;
   }
-  const regScales: RegScales = { user: computeRegScales(userCounts, opts.regExponent), item: computeRegScales(itemCounts, opts.regExponent) };
+  const regScales: RegScales = { user: computeRegScales(userCounts, opts.regExponent, alloc), item: computeRegScales(itemCounts, opts.regExponent, alloc) };
 
-  const perm = new Uint32Array(new SharedArrayBuffer(Math.max(4, n * 4)), 0, n);
+  const perm = alloc.u32(n);
   for (let k = 0; k < n; k++) perm[k] = k;
-  const byUser = groupRowsByUser(rows, data.nUsers);
-  const random = createRandom(opts.seed ^ 0x9e3779b9);
+  // Read by the main thread only: in the arena when the wasm kernel draws the orders, else local.
+  const byUser = groupRowsByUser(rows, data.nUsers, arena ?? localAllocator);
+  const orderSeed = opts.seed ^ 0x9e3779b9;
+  const random = createRandom(orderSeed);
   const cfg: KernelConfig = {
     dim: opts.dim, hybrid, lo, span: hi - lo, mu: shape.mu, lr: opts.lr, reg: opts.reg, regBias: opts.regBias,
     regGenre: opts.regGenre, beta1: opts.beta1, beta2: opts.beta2,
   };
-  const correction = buildCorrection(opts.beta1, opts.beta2);
+  const built = buildCorrection(opts.beta1, opts.beta2);
+  const correction = arena ? arena.f32(built.length) : built;
+  correction.set(built);
+  const wasm = arena && wasmModule ? { module: wasmModule, memory: arena.memory, correction } : undefined;
+  const wasmKernel = wasm ? instantiateKernel(wasm.module, wasm.memory) : undefined;
+  wasmKernel?.seedOrder(orderSeed);
   const scratch = new Float32Array(scratchLength(opts.dim, shape.nGenres, shape.nTypes));
-  // Asked-for threads are honoured; "one per core" skips threads on tiny sets, which gain nothing from them.
-  const threads = Math.min(resolveThreads(opts.threads), opts.threads > 0 ? n : Math.max(1, Math.floor(n / 20_000)));
+  // Asked-for threads are honoured; "one per core" stays on one thread below THREADED_MIN_ROWS, where
+  // threads save under a second and a run then repeats exactly (the eval table on the real sample too).
+  const threads = Math.min(resolveThreads(opts.threads), opts.threads > 0 ? n : n < THREADED_MIN_ROWS ? 1 : n);
   const workers: Worker[] = [];
-  for (let w = 1; w < threads; w++) workers.push(startWorker({ tables, opt, features, rows, regScales, perm, cfg }));
+  // Its own SharedArrayBuffer: every claim writes it, so it shares no cache line with the tables.
+  const cursor = new Int32Array(new SharedArrayBuffer(64), 0, 1);
+  const claimSize = chooseClaimSize(n, threads);
+  for (let w = 1; w < threads; w++) workers.push(startWorker({ tables, opt, features, rows, regScales, perm, cfg, cursor, ...(wasm ? { wasm } : {}) }));
 
   const progress = createProgress(opts.epochs, hybrid ? 'hybrid' : 'embedding', hooks.quiet ?? false);
   const curve: EpochStats[] = [];
@@ -263,18 +309,23 @@ export async function trainTables(data: TrainingData, options: Partial<TrainOpti
       }
       const lr = twoPhase && current === 'rowAdagrad' ? opts.warmLr : opts.lr;
       const kernelCfg = lr === cfg.lr ? cfg : { ...cfg, lr };
-      fillEpochOrder(perm, opts.order, byUser, random);
+      if (wasmKernel) wasmKernel.fillOrder(perm, opts.order, byUser);
+      else fillEpochOrder(perm, opts.order, byUser, random);
       const t0 = performance.now();
-      const chunk = Math.ceil(n / threads);
-      const pending = workers.map((worker, w) =>
-        runOnWorker(worker, { start: Math.min(n, (w + 1) * chunk), end: Math.min(n, (w + 2) * chunk), lr, optimizer: current }),
-      );
-      const own = runSlice(current, tables, opt, features, rows, regScales, perm, 0, Math.min(n, chunk), kernelCfg, correction, scratch);
+      const runOwn = (from: number, to: number): number => wasmKernel
+        ? wasmKernel.runSlice(current, tables, opt, rows, regScales, perm, from, to, kernelCfg, correction)
+        : runSlice(current, tables, opt, features, rows, regScales, perm, from, to, kernelCfg, correction, scratch);
+      Atomics.store(cursor, 0, 0);
+      const pending = workers.map((worker) => runOnWorker(worker, { end: n, claimSize, lr, optimizer: current }));
+      // One thread: the whole epoch in one pass (the same order either way; this keeps the loss sum's too).
+      const own = threads === 1 ? runOwn(0, n) : claimSlices(cursor, n, claimSize, runOwn);
       const sse = own + (await Promise.all(pending)).reduce((a, b) => a + b, 0);
       trainSeconds += (performance.now() - t0) / 1000;
 
-      const effective = computeEffectiveItems(tables, shape, features);
-      const validationRmse = computeRmse(tables.P, tables.userBias, effective, shape, validation.users, validation.items, validation.scores);
+      // The validation pass runs between epochs on the main thread alone: in wasm it costs a few ms.
+      const validationRmse = wasmKernel
+        ? wasmKernel.computeRmse(tables, validation, cfg)
+        : computeRmse(tables.P, tables.userBias, computeEffectiveItems(tables, shape, features), shape, validation.users, validation.items, validation.scores);
       const stats: EpochStats = { epoch, trainLoss: sse / n, validationRmse, seconds: (performance.now() - started) / 1000 };
       curve.push(stats);
       hooks.onEpoch?.(stats);
@@ -306,7 +357,8 @@ export async function trainTables(data: TrainingData, options: Partial<TrainOpti
   if (best && bestEpoch < curve.length) restoreTables(tables, best);
   const epochsRun = curve.length;
   return {
-    tables, shape, features, options: opts, curve, bestEpoch, bestValidationRmse: bestRmse,
+    // Copied out of the arena, so the model does not pin the whole training memory.
+    tables: arena ? copyTables(tables) : tables, shape, features, options: opts, curve, bestEpoch, bestValidationRmse: bestRmse,
     seconds: (performance.now() - started) / 1000, threads,
     updatesPerSecond: (n * epochsRun) / Math.max(1e-9, trainSeconds), trainRows: n, userCounts,
   };

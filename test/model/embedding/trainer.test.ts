@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { trainEmbedding } from '../../../src/model/embedding/index.js';
-import { trainTables } from '../../../src/model/embedding/trainer.js';
+import { THREADED_MIN_ROWS, trainTables } from '../../../src/model/embedding/trainer.js';
 import { AUTO_ADAGRAD_ROWS, resolveOptimizer } from '../../../src/model/embedding/options.js';
 import { ModelFitError } from '../../../src/errors.js';
 import { makePlantedData, rmseOf } from './fixture.js';
@@ -17,6 +17,14 @@ describe('fast trainer', () => {
     expect(Array.from(a.tables.itemBias)).toEqual(Array.from(b.tables.itemBias));
     const c = await trainTables(data, { epochs: 5, threads: 1, seed: 12 }, { quiet: true });
     expect(Array.from(c.tables.Q)).not.toEqual(Array.from(a.tables.Q));
+  });
+
+  it('given threads 0 (one per core) on a set below THREADED_MIN_ROWS, then one thread runs and runs repeat exactly', async () => {
+    const a = await trainTables(data, { epochs: 5, threads: 0, seed: 11 }, { quiet: true });
+    const b = await trainTables(data, { epochs: 5, threads: 0, seed: 11 }, { quiet: true });
+    expect(a.trainRows).toBeLessThan(THREADED_MIN_ROWS);
+    expect(a.threads).toBe(1);
+    expect(Array.from(a.tables.P)).toEqual(Array.from(b.tables.P));
   });
 
   it('given two threads, then training runs in workers and reaches a quality close to one thread', async () => {
