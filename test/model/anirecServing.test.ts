@@ -70,7 +70,7 @@ describe('the composite serving paths', () => {
     expect(out).toEqual(expected);
   });
 
-  it('given anime then similar ranks by (1 - w) cosine + w genre Jaccard, best first, itself excluded', () => {
+  it('given anime then similar ranks by (1 - w_a)(1 - w_b) cosine + w_a genre Jaccard, best first, itself excluded', () => {
     const q = model.explicit.itemFactors;
     const dim = model.explicit.dim;
     const norm = (i: number) => Math.hypot(...q.subarray(i * dim, (i + 1) * dim));
@@ -85,7 +85,8 @@ describe('the composite serving paths', () => {
         const gb = new Set(planted.catalogue.genreIx[b]!);
         const common = [...ga].filter((g) => gb.has(g)).length;
         const jaccard = ga.size === 0 || gb.size === 0 ? 0 : common / (ga.size + gb.size - common);
-        expected[b] = (1 - w) * (denom > 0 ? dot / denom : 0) + w * jaccard;
+        const wb = model.blend.genrePrior / (model.blend.genrePrior + model.ratingCount[b]!);
+        expected[b] = (1 - w) * (1 - wb) * (denom > 0 ? dot / denom : 0) + w * jaccard;
       }
       const neighbours = model.similar(a, 10);
       expect(neighbours).toHaveLength(10);

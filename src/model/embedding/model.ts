@@ -50,6 +50,8 @@ export interface EmbeddingState {
 
 /** Users with at least this many scores fit the taste prior. */
 const PRIOR_MIN_RATINGS = 20;
+/** The refit's constant penalty on every anime bias (RefitOptions.itemFloor): what a dozen scores outweigh. */
+const ITEM_PENALTY_FLOOR = 20;
 
 
 export class EmbeddingModel implements Recommender {
@@ -221,7 +223,7 @@ function refitResult(result: TrainResult, data: TrainingData): RefitResult {
     history: buildCsr(ratings, splits.train, { by: 'user', nUsers }),
     validation: selectExplicitRows(data, splits.validation, false),
   }, {
-    sweeps: o.refitSweeps, steps: 2, user: { perSqrtRating: o.refitUserReg, prior: o.priorReg }, itemReg: o.refitItemReg,
+    sweeps: o.refitSweeps, steps: 2, user: { perSqrtRating: o.refitUserReg, prior: o.priorReg }, itemReg: o.refitItemReg, itemFloor: ITEM_PENALTY_FLOOR,
     priorMinRatings: PRIOR_MIN_RATINGS,
   });
 }

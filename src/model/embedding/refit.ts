@@ -24,8 +24,15 @@ export interface RefitOptions {
   steps: number;
   /** Users' penalty (see UserPenalty): also the fold-in's when the refit is kept. */
   user: UserPenalty;
-  /** An anime's vector penalty is itemReg * sqrt(its scores). */
+  /** An anime's vector penalty is itemReg * sqrt(its scores) (its bias's a tenth of that, + itemFloor). */
   itemReg: number;
+  /**
+   * Added to an anime's bias penalty: without it an anime scored once or twice takes its bias from those
+   * scores alone and tops every ranking. Measured on the synthetic set (the embedding alone, new people):
+   * Hit@10 0.03 without it, 0.43 with 20 on the bias (RMSE 1.1801, as without); 20 on the vector too gave
+   * Hit@10 0.44 but RMSE 1.1868.
+   */
+  itemFloor: number;
   /** Users with at least this many scores fit the taste prior. */
   priorMinRatings: number;
 }
@@ -102,8 +109,9 @@ export function refitTables(tables: Tables, shape: ModelShape, data: RefitData, 
       if (to === from) continue;
       for (let d = 0; d < dim; d++) x[d] = tables.Q[i * dim + d]!;
       x[dim] = tables.itemBias[i]!;
-      const penalty = options.itemReg * Math.sqrt(to - from);
-      if (!solveRow(x, users, shape, byItem.indices, byItem.values, from, to, { penalty, biasPenalty: penalty * BIAS_REG_SHARE }, options.steps)) continue;
+      const scaled = options.itemReg * Math.sqrt(to - from);
+      const reg = { penalty: scaled, biasPenalty: scaled * BIAS_REG_SHARE + options.itemFloor };
+      if (!solveRow(x, users, shape, byItem.indices, byItem.values, from, to, reg, options.steps)) continue;
       for (let d = 0; d < dim; d++) tables.Q[i * dim + d] = x[d]!;
       tables.itemBias[i] = x[dim]!;
     }

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { trainEmbedding } from '../../../src/model/embedding/index.js';
 import { solveUser } from '../../../src/model/embedding/foldIn.js';
+import { refitTables } from '../../../src/model/embedding/refit.js';
+import { selectExplicitRows, trainTables } from '../../../src/model/embedding/trainer.js';
+import { buildCsr } from '../../../src/model/sparse.js';
 import { applyTastePrior, describeHistory, fitTastePrior, inputLength, isZeroPrior } from '../../../src/model/embedding/tastePrior.js';
 import { createRandom, gaussian } from '../../../src/random.js';
 import { makePlantedData, rmseOf } from './fixture.js';
@@ -86,5 +89,35 @@ describe('refit after training', () => {
     expect(model.report.notes!.refitSweeps).toBe(0);
     expect(isZeroPrior(model.modelState.prior)).toBe(true);
     expect(model.modelState.userPenalty).toEqual({ perSqrtRating: 0, prior: model.modelState.options.foldInReg });
+  });
+});
+
+describe('refit of rarely scored anime', () => {
+  it('given anime with 2-4 scores, then the bias floor keeps their biases near zero instead of fitting those scores', async () => {
+    const { data } = makePlantedData({ users: 300, anime: 600, ratingsPerUser: 30, seed: 4 });
+    const { ratings, splits, nUsers } = data;
+    const refitData = {
+      byUser: buildCsr(ratings, splits.train, { by: 'user', explicitOnly: true, nUsers }),
+      byItem: buildCsr(ratings, splits.train, { by: 'item', explicitOnly: true, nUsers }),
+      history: buildCsr(ratings, splits.train, { by: 'user', nUsers }),
+      validation: selectExplicitRows(data, splits.validation, false),
+    };
+    const rare: number[] = [];
+    for (let i = 0; i < refitData.byItem.nRows; i++) {
+      const n = refitData.byItem.indptr[i + 1]! - refitData.byItem.indptr[i]!;
+      if (n >= 2 && n <= 4) rare.push(i);
+    }
+    expect(rare.length).toBeGreaterThanOrEqual(20);
+    const meanAbsRareBias = async (itemFloor: number): Promise<number> => {
+      const trained = await trainTables(data, { epochs: 2, patience: 10, threads: 1 }, { quiet: true });
+      // Validation is not the point here: force the sweep to be kept by judging it on its own rows.
+      refitTables(trained.tables, trained.shape, { ...refitData, validation: selectExplicitRows(data, splits.train, false) }, {
+        sweeps: 1, steps: 4, user: { perSqrtRating: 0.5, prior: 60 }, itemReg: 1.5, itemFloor, priorMinRatings: 20,
+      });
+      return rare.reduce((sum, i) => sum + Math.abs(trained.tables.itemBias[i]!), 0) / rare.length;
+    };
+    const free = await meanAbsRareBias(0);
+    const floored = await meanAbsRareBias(20);
+    expect(floored).toBeLessThan(free / 2);
   });
 });
