@@ -13,7 +13,7 @@ import { solveCholesky } from '../linalg.js';
 import type { Profile } from '../recommender.js';
 import type { ModelShape } from './params.js';
 import type { EffectiveItems } from './scoring.js';
-import { applyTastePrior, describeHistory, inputLength, isZeroPrior, type TastePrior } from './tastePrior.js';
+import { applyTastePrior, describeHistory, inputLength, type TastePrior } from './tastePrior.js';
 
 export interface FoldedVector {
   vector: Float32Array;
@@ -148,7 +148,7 @@ export function foldInVector(
   }
   const x = new Float64Array(dim + 1);
   let priorMean: Float64Array | undefined;
-  if (prior && history.length > 0 && !isZeroPrior(prior)) {
+  if (prior && history.length > 0) {
     const input = new Float64Array(inputLength(dim));
     describeHistory(items, dim, history, 0, history.length, input);
     priorMean = applyTastePrior(prior, input, new Float64Array(dim + 1));

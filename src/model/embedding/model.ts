@@ -2,10 +2,12 @@
  * EmbeddingModel: the explicit model the bot serves (name 'embedding'), or its genre-aware hybrid (name
  * 'hybrid'). pred = lo + (hi - lo) * sigmoid(mu + b_u + b_i' + p_u . q_i'), where the hybrid's anime side
  * q_i' = q_i + mean of its genre rows + its type row (and b_i' adds genre and type biases). Trained by the
- * fast trainer (trainer.ts); served from plain Float32Arrays with the genre layer folded in.
+ * fast trainer (trainer.ts), then (plain model) refitted with a taste prior (refit.ts), which fold-in
+ * shares; served from plain Float32Arrays with the genre layer folded in.
  */
 import { ModelFitError } from '../../errors.js';
 import type { FitReport, FoldedUser, Neighbour, Profile, Recommender, TrainingData } from '../recommender.js';
+import { buildCsr } from '../sparse.js';
 import { selectTopK } from '../topK.js';
 import { foldInVector, type UserPenalty } from './foldIn.js';
 import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from './options.js';
@@ -13,9 +15,8 @@ import type { ItemFeatures, ModelShape, Tables } from './params.js';
 import type { EpochStats } from './progress.js';
 import { computeEffectiveItems, type EffectiveItems } from './scoring.js';
 import { refitTables, type RefitResult } from './refit.js';
-import { zeroTastePrior, type TastePrior } from './tastePrior.js';
+import { isZeroPrior, zeroTastePrior, type TastePrior } from './tastePrior.js';
 import { selectExplicitRows, trainTables, type TrainResult } from './trainer.js';
-import { buildCsr } from '../sparse.js';
 
 export interface EmbeddingFitOptions extends Partial<TrainOptions> {
   hybrid?: boolean;
@@ -53,13 +54,14 @@ const PRIOR_MIN_RATINGS = 20;
 /** The refit's constant penalty on every anime bias (RefitOptions.itemFloor): what a dozen scores outweigh. */
 const ITEM_PENALTY_FLOOR = 20;
 
-
 export class EmbeddingModel implements Recommender {
   readonly name: 'embedding' | 'hybrid';
   private readonly fitOptions: EmbeddingFitOptions;
   private state: EmbeddingState | undefined;
   private effective: EffectiveItems | undefined;
   private itemNorms: Float32Array | undefined;
+  /** The taste prior fold-in uses; undefined when it is zero (the model has none). */
+  private prior: TastePrior | undefined;
 
   constructor(options: EmbeddingFitOptions = {}, state?: EmbeddingState) {
     this.fitOptions = options;
@@ -81,6 +83,7 @@ export class EmbeddingModel implements Recommender {
     this.state = state;
     this.effective = computeEffectiveItems(state.tables, state.shape, state.features);
     this.itemNorms = undefined;
+    this.prior = isZeroPrior(state.prior) ? undefined : state.prior;
   }
 
   private get trained(): EmbeddingState {
@@ -142,8 +145,8 @@ export class EmbeddingModel implements Recommender {
   }
 
   foldIn(profile: Profile): EmbeddingFoldedUser {
-    const { shape, prior, userPenalty } = this.trained;
-    const folded = foldInVector(this.effective!, shape, profile, userPenalty, prior);
+    const { shape, userPenalty } = this.trained;
+    const folded = foldInVector(this.effective!, shape, profile, userPenalty, this.prior);
     return { model: this.name, vector: folded.vector, bias: folded.bias, ...(folded.fallback ? { fallback: folded.fallback } : {}) };
   }
 

@@ -86,14 +86,15 @@ export function refitTables(tables: Tables, shape: ModelShape, data: RefitData, 
   const nIn = inputLength(dim);
   const fitUsers: number[] = [];
   for (let u = 0; u < byUser.nRows; u++) if (byUser.indptr[u + 1]! - byUser.indptr[u]! >= options.priorMinRatings) fitUsers.push(u);
-  const prior = fitTastePrior(describeUsers(history, items, dim), tables.P, tables.userBias, dim, fitUsers);
+  let inputs = describeUsers(history, items, dim);
+  const prior = fitTastePrior(inputs, tables.P, tables.userBias, dim, fitUsers);
   const x = new Float64Array(dim + 1);
   const priorMean = new Float64Array(dim + 1);
   const mean = new Float64Array(dim + 1);
   let best = snapshot(tables);
   let bestSweep = 0;
   for (let sweep = 1; sweep <= options.sweeps; sweep++) {
-    const inputs = describeUsers(history, items, dim);
+    if (sweep > 1) inputs = describeUsers(history, items, dim); // the anime rows moved in the last sweep
     for (let u = 0; u < byUser.nRows; u++) {
       const from = byUser.indptr[u]!, to = byUser.indptr[u + 1]!;
       if (to === from) continue;
