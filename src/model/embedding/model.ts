@@ -73,7 +73,7 @@ export class EmbeddingModel implements Recommender {
     const { hybrid: _hybrid, onEpoch, quiet, ...train } = this.fitOptions;
     const result = await trainTables(data, train, { hybrid: this.name === 'hybrid', onEpoch, quiet });
     const refitStart = performance.now();
-    const refit = this.name === 'embedding' ? refitResult(result, data) : undefined;
+    const refit = this.name === 'embedding' ? refitResult(result, data, quiet ?? false) : undefined;
     result.seconds += (performance.now() - refitStart) / 1000;
     this.setState(stateFromResult(result, data, refit));
     return this.report;
@@ -217,9 +217,14 @@ function computeNorms(Q: Float32Array, nItems: number, dim: number): Float32Arra
 }
 
 /** The refit (refit.ts) of a plain model's freshly trained tables, in place. */
-function refitResult(result: TrainResult, data: TrainingData): RefitResult {
+function refitResult(result: TrainResult, data: TrainingData, quiet: boolean): RefitResult {
   const { ratings, splits, nUsers } = data;
   const o = result.options;
+  // The sweeps take seconds on a large set: say what they do, in the progress bar's voice (stderr).
+  const onSweep = quiet ? undefined : (sweep: number, rmse: number, before: number, seconds: number): void => {
+    const verdict = rmse < before ? 'kept' : 'not kept';
+    process.stderr.write(`embedding refit sweep ${sweep}/${o.refitSweeps}: validation RMSE ${before.toFixed(4)} -> ${rmse.toFixed(4)}, ${verdict} (${seconds.toFixed(1)} s)\n`);
+  };
   return refitTables(result.tables, result.shape, {
     byUser: buildCsr(ratings, splits.train, { by: 'user', explicitOnly: true, nUsers }),
     byItem: buildCsr(ratings, splits.train, { by: 'item', explicitOnly: true, nUsers }),
@@ -228,7 +233,7 @@ function refitResult(result: TrainResult, data: TrainingData): RefitResult {
   }, {
     sweeps: o.refitSweeps, steps: 2, user: { perSqrtRating: o.refitUserReg, prior: o.priorReg }, itemReg: o.refitItemReg, itemFloor: ITEM_PENALTY_FLOOR,
     priorMinRatings: PRIOR_MIN_RATINGS,
-  });
+  }, onSweep);
 }
 
 /** Fold-in's penalty for a model: the refit's rule when the refit was kept, else foldInReg towards zero. */

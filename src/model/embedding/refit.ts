@@ -74,7 +74,10 @@ function describeUsers(history: Csr, items: FrozenSide, dim: number): Float64Arr
 }
 
 /** Refits the plain model's tables in place (never worse on validation than it found them). */
-export function refitTables(tables: Tables, shape: ModelShape, data: RefitData, options: RefitOptions): RefitResult {
+export function refitTables(
+  tables: Tables, shape: ModelShape, data: RefitData, options: RefitOptions,
+  onSweep?: (sweep: number, validationRmse: number, before: number, seconds: number) => void,
+): RefitResult {
   const { dim } = shape;
   const { byUser, byItem, history, validation } = data;
   const items: FrozenSide = { factors: tables.Q, bias: tables.itemBias };
@@ -94,6 +97,7 @@ export function refitTables(tables: Tables, shape: ModelShape, data: RefitData, 
   let best = snapshot(tables);
   let bestSweep = 0;
   for (let sweep = 1; sweep <= options.sweeps; sweep++) {
+    const sweepStart = performance.now();
     if (sweep > 1) inputs = describeUsers(history, items, dim); // the anime rows moved in the last sweep
     for (let u = 0; u < byUser.nRows; u++) {
       const from = byUser.indptr[u]!, to = byUser.indptr[u + 1]!;
@@ -117,8 +121,10 @@ export function refitTables(tables: Tables, shape: ModelShape, data: RefitData, 
       tables.itemBias[i] = x[dim]!;
     }
     const v = rmse();
-    const improved = v < Math.min(...curve);
+    const before = Math.min(...curve);
+    const improved = v < before;
     curve.push(v);
+    onSweep?.(sweep, v, before, (performance.now() - sweepStart) / 1000);
     if (improved) {
       best = snapshot(tables);
       bestSweep = sweep;

@@ -111,9 +111,12 @@ describe('refit of rarely scored anime', () => {
     const meanAbsRareBias = async (itemFloor: number): Promise<number> => {
       const trained = await trainTables(data, { epochs: 2, patience: 10, threads: 1 }, { quiet: true });
       // Validation is not the point here: force the sweep to be kept by judging it on its own rows.
-      refitTables(trained.tables, trained.shape, { ...refitData, validation: selectExplicitRows(data, splits.train, false) }, {
+      const sweeps: number[][] = [];
+      const result = refitTables(trained.tables, trained.shape, { ...refitData, validation: selectExplicitRows(data, splits.train, false) }, {
         sweeps: 1, steps: 4, user: { perSqrtRating: 0.5, prior: 60 }, itemReg: 1.5, itemFloor, priorMinRatings: 20,
-      });
+      }, (sweep, rmse, before) => sweeps.push([sweep, rmse, before]));
+      // The progress callback hears each sweep with the RMSE before and after it.
+      expect(sweeps).toEqual([[1, result.curve[1], result.curve[0]]]);
       return rare.reduce((sum, i) => sum + Math.abs(trained.tables.itemBias[i]!), 0) / rare.length;
     };
     const free = await meanAbsRareBias(0);
