@@ -151,7 +151,7 @@ export function foldInVector(
   if (prior && history.length > 0) {
     const input = new Float64Array(inputLength(dim));
     describeHistory(items, dim, history, 0, history.length, input);
-    priorMean = applyTastePrior(prior, input, new Float64Array(dim + 1));
+    priorMean = applyTastePrior(prior, input, history.length, new Float64Array(dim + 1));
   }
   const vector = new Float32Array(dim);
   if (cols.length === 0 && !priorMean) return { vector, bias: 0, fallback: NO_EXPLICIT_RATINGS };

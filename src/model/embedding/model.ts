@@ -232,7 +232,7 @@ function refitResult(result: TrainResult, data: TrainingData, quiet: boolean): R
     validation: selectExplicitRows(data, splits.validation, false),
   }, {
     sweeps: o.refitSweeps, steps: 2, user: { perSqrtRating: o.refitUserReg, prior: o.priorReg }, itemReg: o.refitItemReg, itemFloor: ITEM_PENALTY_FLOOR,
-    priorMinRatings: PRIOR_MIN_RATINGS,
+    priorMinRatings: PRIOR_MIN_RATINGS, priorShrink: o.priorShrink,
   }, onSweep);
 }
 

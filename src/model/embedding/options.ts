@@ -95,6 +95,13 @@ export interface TrainOptions {
   refitUserReg: number;
   /** Refit and fold-in: the penalty pulling a person towards their taste prior (tastePrior.ts). */
   priorReg: number;
+  /**
+   * The history length (rows, watched ones included) at which the taste prior counts half: it is scaled
+   * by h / (h + priorShrink). Measured on the synthetic set (seed-42 split, one thread), test RMSE: 0
+   * (unscaled) 1.1801, 3 1.1731, 5 1.1719, 10 1.1715, 15 1.1720, 40 1.1764; people with under 20 scores
+   * 1.548 unscaled, 1.368 at 10 (no prior at all: 1.379). Validation RMSE picks 10 too.
+   */
+  priorShrink: number;
   /** Refit: an anime's vector penalty per sqrt(its scores). */
   refitItemReg: number;
   /**
@@ -146,6 +153,7 @@ export const DEFAULT_TRAIN_OPTIONS: Readonly<TrainOptions> = Object.freeze({
   refitSweeps: 1,
   refitUserReg: 0.5,
   priorReg: 60,
+  priorShrink: 10,
   refitItemReg: 1.5,
   kernel: 'auto',
 });

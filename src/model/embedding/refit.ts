@@ -35,6 +35,8 @@ export interface RefitOptions {
   itemFloor: number;
   /** Users with at least this many scores fit the taste prior. */
   priorMinRatings: number;
+  /** The history length at which the taste prior counts half (TastePrior.shrink). */
+  priorShrink: number;
 }
 
 export interface RefitData {
@@ -90,7 +92,7 @@ export function refitTables(
   const fitUsers: number[] = [];
   for (let u = 0; u < byUser.nRows; u++) if (byUser.indptr[u + 1]! - byUser.indptr[u]! >= options.priorMinRatings) fitUsers.push(u);
   let inputs = describeUsers(history, items, dim);
-  const prior = fitTastePrior(inputs, tables.P, tables.userBias, dim, fitUsers);
+  const prior = fitTastePrior(inputs, tables.P, tables.userBias, dim, fitUsers, options.priorShrink);
   const x = new Float64Array(dim + 1);
   const priorMean = new Float64Array(dim + 1);
   const mean = new Float64Array(dim + 1);
@@ -102,7 +104,7 @@ export function refitTables(
     for (let u = 0; u < byUser.nRows; u++) {
       const from = byUser.indptr[u]!, to = byUser.indptr[u + 1]!;
       if (to === from) continue;
-      applyTastePrior(prior, inputs.subarray(u * nIn, (u + 1) * nIn), priorMean);
+      applyTastePrior(prior, inputs.subarray(u * nIn, (u + 1) * nIn), history.indptr[u + 1]! - history.indptr[u]!, priorMean);
       for (let d = 0; d < dim; d++) x[d] = tables.P[u * dim + d]!;
       x[dim] = tables.userBias[u]!;
       if (!solveUser(x, items, shape, byUser.indices, byUser.values, from, to, options.user, priorMean, options.steps, mean)) continue;

@@ -53,6 +53,8 @@ interface Metadata {
   backend: string;
   /** Fold-in: the taste prior's weights ((dim + 2) x (dim + 1)) and the penalty (absent in older models: none, foldInReg). */
   tastePrior?: number[];
+  /** The history length at which the prior counts half (absent in older models: 0, in full). */
+  tastePriorShrink?: number;
   userPenalty?: UserPenalty;
 }
 
@@ -192,6 +194,7 @@ export async function saveEmbeddingModel(model: EmbeddingModel, dir: string): Pr
     itemType: shape.hybrid ? Array.from(features.typeIx) : [],
     backend,
     tastePrior: Array.from(state.prior.weights),
+    tastePriorShrink: state.prior.shrink,
     userPenalty: state.userPenalty,
   };
   await writeFile(join(dir, `${METADATA_JSON}.tmp`), JSON.stringify(metadata));
@@ -284,6 +287,7 @@ export async function loadEmbeddingModel(dir: string): Promise<EmbeddingModel> {
         throw new ModelInvalidError(dir, `${METADATA_JSON} holds ${meta.tastePrior.length} taste-prior weights, expected ${inputLength(dim) * (dim + 1)}`);
       }
       prior.weights.set(meta.tastePrior);
+      prior.shrink = meta.tastePriorShrink ?? 0;
     }
     const state: EmbeddingState = {
       shape,

@@ -20,13 +20,24 @@ describe('taste prior', () => {
     for (let u = 0; u < nUsers; u++) {
       for (let a = 0; a < nIn - 1; a++) inputs[u * nIn + a] = gaussian(random);
       inputs[u * nIn + nIn - 1] = 1;
-      applyTastePrior({ dim, weights: truth }, inputs.subarray(u * nIn, (u + 1) * nIn), out);
+      applyTastePrior({ dim, weights: truth, shrink: 0 }, inputs.subarray(u * nIn, (u + 1) * nIn), 1, out);
       for (let d = 0; d < dim; d++) vectors[u * dim + d] = out[d]! + 0.05 * gaussian(random);
       biases[u] = out[dim]! + 0.05 * gaussian(random);
     }
     const users = Array.from({ length: nUsers }, (_, u) => u);
-    const fitted = fitTastePrior(inputs, vectors, biases, dim, users);
+    const fitted = fitTastePrior(inputs, vectors, biases, dim, users, 0);
     for (let k = 0; k < truth.length; k++) expect(fitted.weights[k]).toBeCloseTo(truth[k]!, 1);
+  });
+
+  it('given a shrink of 10, then a 10-row history gets half the prior, a 90-row one 0.9 of it, and shrink 0 all of it', () => {
+    const dim = 1;
+    const weights = Float64Array.of(2, 0, 0, 4, 1, -1); // (dim + 2) inputs x (dim + 1) outputs
+    const input = Float64Array.of(0.5, 1, 1); // unscaled prior: [0.5*2 + 1*0 + 1*1, 0.5*0 + 1*4 + 1*-1] = [2, 3]
+    const at = (shrink: number, h: number): number[] => Array.from(applyTastePrior({ dim, weights, shrink }, input, h, new Float64Array(2)));
+    expect(at(0, 3)).toEqual([2, 3]);
+    expect(at(10, 10)).toEqual([1, 1.5]);
+    expect(at(10, 90)).toEqual([1.8, 2.7]);
+    expect(at(10, 0)).toEqual([0, 0]);
   });
 
   it('given a history, then its input is the mean anime vector, the mean anime bias and a constant', () => {
@@ -113,7 +124,7 @@ describe('refit of rarely scored anime', () => {
       // Validation is not the point here: force the sweep to be kept by judging it on its own rows.
       const sweeps: number[][] = [];
       const result = refitTables(trained.tables, trained.shape, { ...refitData, validation: selectExplicitRows(data, splits.train, false) }, {
-        sweeps: 1, steps: 4, user: { perSqrtRating: 0.5, prior: 60 }, itemReg: 1.5, itemFloor, priorMinRatings: 20,
+        sweeps: 1, steps: 4, user: { perSqrtRating: 0.5, prior: 60 }, itemReg: 1.5, itemFloor, priorMinRatings: 20, priorShrink: 10,
       }, (sweep, rmse, before) => sweeps.push([sweep, rmse, before]));
       // The progress callback hears each sweep with the RMSE before and after it.
       expect(sweeps).toEqual([[1, result.curve[1], result.curve[0]]]);

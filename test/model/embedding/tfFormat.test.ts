@@ -23,6 +23,7 @@ async function expectSameServing(a: EmbeddingModel, b: EmbeddingModel, nUsers: n
   expect(Array.from(wb.vector)).toEqual(Array.from(wa.vector));
   expect(wb.fallback).toBe(wa.fallback);
   expect(Array.from(b.modelState.prior.weights)).toEqual(Array.from(a.modelState.prior.weights));
+  expect(b.modelState.prior.shrink).toBe(a.modelState.prior.shrink);
   expect(b.modelState.userPenalty).toEqual(a.modelState.userPenalty);
   expect(b.similar(3, 4)).toEqual(a.similar(3, 4));
 }
@@ -45,6 +46,7 @@ describe.each([false, true])('TF.js model format (hybrid: %s)', (hybrid) => {
     // Two epochs leave room for the refit, so the plain model saves a non-zero taste prior.
     const model = await trainEmbedding(data, { epochs: hybrid ? 8 : 2, threads: 1, hybrid, quiet: true });
     if (!hybrid) expect(model.modelState.prior.weights.some((w) => w !== 0)).toBe(true);
+    if (!hybrid) expect(model.modelState.prior.shrink).toBe(model.modelState.options.priorShrink);
     const dir = tempDir();
     await saveEmbeddingModel(model, dir);
     const loaded = await loadEmbeddingModel(dir);
@@ -71,6 +73,25 @@ describe.each([false, true])('TF.js model format (hybrid: %s)', (hybrid) => {
 });
 
 describe('loading a model folder', () => {
+  it('given a model saved before the prior was scaled by history length, then it loads with the prior in full', async () => {
+    const { data } = makePlantedData({ users: 200, anime: 60, ratingsPerUser: 25, seed: 9 });
+    const model = await trainEmbedding(data, { epochs: 2, threads: 1, quiet: true });
+    const dir = tempDir();
+    await saveEmbeddingModel(model, dir);
+    const meta = JSON.parse(readFileSync(join(dir, METADATA_JSON), 'utf8'));
+    expect(meta.tastePriorShrink).toBe(10);
+    delete meta.tastePriorShrink;
+    writeFileSync(join(dir, METADATA_JSON), JSON.stringify(meta));
+    const old = await loadEmbeddingModel(dir);
+    expect(old.modelState.prior.shrink).toBe(0);
+    expect(Array.from(old.modelState.prior.weights)).toEqual(Array.from(model.modelState.prior.weights));
+    // A short history now folds in further from zero than the scaled prior would put it.
+    const watched = { itemIx: Int32Array.of(2, 4), score: Int8Array.of(-1, -1) };
+    const norm = (v: Float32Array): number => Math.hypot(...v);
+    expect(norm(old.foldIn(watched).vector)).toBeCloseTo(norm(model.foldIn(watched).vector) * (2 + 10) / 2, 4);
+    rmSync(dir, { recursive: true });
+  });
+
   it('given an empty folder, then ModelMissingError names the command to run', async () => {
     const dir = tempDir();
     await expect(loadEmbeddingModel(dir)).rejects.toThrow(new ModelMissingError(dir, 'npm run anirec -- train'));
