@@ -22,3 +22,5 @@ parentPort!.on('message', (task: WorkerTask) => {
     : runSlice(task.optimizer, init.tables, init.opt, init.features, init.rows, init.regScales, init.perm, from, to, cfg, correction, scratch));
   parentPort!.postMessage({ sse });
 });
+// Loaded (and the wasm kernel instantiated): the trainer starts its first epoch once every worker says so.
+parentPort!.postMessage({ ready: true });

@@ -178,11 +178,12 @@ function startWorker(init: WorkerInit): Worker {
   return new Worker(boot, { eval: true, workerData: init });
 }
 
-function runOnWorker(worker: Worker, task: WorkerTask): Promise<number> {
+/** The worker's next message (its error, if it fails first). */
+function nextMessage<T>(worker: Worker): Promise<T> {
   return new Promise((resolve, reject) => {
-    const onMessage = (msg: { sse: number }): void => {
+    const onMessage = (msg: T): void => {
       worker.off('error', onError);
-      resolve(msg.sse);
+      resolve(msg);
     };
     const onError = (error: Error): void => {
       worker.off('message', onMessage);
@@ -190,8 +191,13 @@ function runOnWorker(worker: Worker, task: WorkerTask): Promise<number> {
     };
     worker.once('message', onMessage);
     worker.once('error', onError);
-    worker.postMessage(task);
   });
+}
+
+function runOnWorker(worker: Worker, task: WorkerTask): Promise<number> {
+  const reply = nextMessage<{ sse: number }>(worker);
+  worker.postMessage(task);
+  return reply.then((msg) => msg.sse);
 }
 
 /** count^-exponent per row, in shared memory (workers read it). */
@@ -299,6 +305,9 @@ export async function trainTables(data: TrainingData, options: Partial<TrainOpti
   let current: PhaseOptimizer = opts.optimizer === 'adam' ? 'adam' : 'rowAdagrad';
   let phaseEpochs = 0;
   try {
+    // Each worker says when it can take claims. Loading one takes a second or two under tsx; epochs
+    // started before would run on the main thread alone, and short runs would measure that.
+    await Promise.all(workers.map((worker) => nextMessage(worker)));
     for (let epoch = 1; ; epoch++) {
       if (++phaseEpochs > opts.epochs) {
         if (!twoPhase || current === 'adam') break;
