@@ -57,7 +57,6 @@ const byUser = buildCsr(ratings, splits.train, { by: 'user', explicitOnly: true,
 const byItem = buildCsr(ratings, splits.train, { by: 'item', explicitOnly: true, nUsers });
 const history = buildCsr(ratings, splits.train, { by: 'user', nUsers });
 const testByUser = buildCsr(ratings, splits.test, { by: 'user', explicitOnly: true, nUsers });
-const mean = byUser.values.reduce((s, v) => s + v, 0) / byUser.values.length;
 
 /** The linear model: score = mean + p·q + b_user + b_anime. */
 interface Linear {
@@ -136,7 +135,7 @@ function rmse(rows: Uint32Array, predict: (u: number, i: number) => number, scor
 
 const alsStart = performance.now();
 const linear = fitLinear(byUser, byItem);
-const { P, Q, userBias, itemBias } = linear;
+const { mean, P, Q, userBias, itemBias } = linear;
 const alsAll = rmse(testRows, predictLinear(linear)), alsCore = rmse(coreRows, predictLinear(linear));
 log(`linear ALS dim ${K}, ${SWEEPS} sweeps (${((performance.now() - alsStart) / 1000).toFixed(1)} s): test RMSE ${f4(alsAll)}, core ${f4(alsCore)} (${coreRows.length} rows)`);
 
