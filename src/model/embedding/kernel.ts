@@ -15,6 +15,8 @@ export interface KernelConfig {
   hybrid: boolean;
   lo: number;
   span: number;
+  /** Where served predictions are clipped (ModelShape.top): the validation pass scores what is served. */
+  top: number;
   mu: number;
   lr: number;
   reg: number;

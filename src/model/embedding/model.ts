@@ -126,10 +126,10 @@ export class EmbeddingModel implements Recommender {
     return { lo, hi };
   }
 
-  /** Maps a logit (globalOffset + biases + dot) onto the rating scale. */
+  /** Maps a logit (globalOffset + biases + dot) onto the rating scale, no higher than its top score. */
   activate(z: number): number {
-    const { lo, hi } = this.trained.shape;
-    return lo + (hi - lo) / (1 + Math.exp(-z));
+    const { lo, hi, top = hi } = this.trained.shape;
+    return Math.min(top, lo + (hi - lo) / (1 + Math.exp(-z)));
   }
 
   predict(userIx: number, itemIx: number): number {

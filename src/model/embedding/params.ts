@@ -14,9 +14,11 @@ export interface ModelShape {
   /** Genre and type vocabularies (0 when not hybrid). */
   nGenres: number;
   nTypes: number;
-  /** Rating scale: pred = lo + (hi - lo) * sigmoid(z). */
+  /** Rating scale: pred = min(top, lo + (hi - lo) * sigmoid(z)). */
   lo: number;
   hi: number;
+  /** The highest training score, where predictions are clipped (hi sits TrainOptions.topMargin above). Absent in older models: hi. */
+  top?: number;
   /** Global offset inside the sigmoid: logit of the mean training rating on the scale. */
   mu: number;
 }

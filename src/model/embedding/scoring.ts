@@ -37,17 +37,12 @@ export function computeEffectiveItems(tables: Tables, shape: ModelShape, feature
   return { factors, bias };
 }
 
-/** lo + span * sigmoid(z): the activation onto the rating scale. */
-export function activate(z: number, lo: number, hi: number): number {
-  return lo + (hi - lo) / (1 + Math.exp(-z));
-}
-
-/** RMSE of the model over the given rows (validation, test). */
+/** RMSE of the model over the given rows (validation), predictions clipped at the top score as served. */
 export function computeRmse(
   P: Float32Array, userBias: Float32Array, items: EffectiveItems, shape: ModelShape,
   users: Int32Array, itemIxs: Int32Array, scores: ArrayLike<number>,
 ): number {
-  const { dim, mu, lo, hi } = shape;
+  const { dim, mu, lo, hi, top = hi } = shape;
   const span = hi - lo;
   const Q = items.factors;
   const b = items.bias;
@@ -58,7 +53,7 @@ export function computeRmse(
     const pu = u * dim, qi = i * dim;
     let z = mu + userBias[u]! + b[i]!;
     for (let d = 0; d < dim; d++) z += P[pu + d]! * Q[qi + d]!;
-    const e = lo + span / (1 + Math.exp(-z)) - scores[k]!;
+    const e = Math.min(top, lo + span / (1 + Math.exp(-z))) - scores[k]!;
     sse += e * e;
   }
   return n > 0 ? Math.sqrt(sse / n) : NaN;

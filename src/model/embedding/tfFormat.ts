@@ -2,7 +2,8 @@
  * The saved model is a real TF.js LayersModel: model.json (topology + weights manifest) and weights.bin,
  * which plain @tensorflow/tfjs loads with tf.loadLayersModel. The graph is the model itself: Embedding
  * tables for users, anime and their biases, a Dot, an Add, the global offset and sigmoid as a Dense(1)
- * with kernel [[1]] and bias [mu], and the rating scale as a Dense(1) with kernel [[hi - lo]] and bias [lo].
+ * with kernel [[1]] and bias [mu], the rating scale as a Dense(1) with kernel [[hi - lo]] and bias [lo], and
+ * a ReLU with maxValue at the top score (the sigmoid reaches past it: TrainOptions.topMargin).
  * The hybrid adds genre multi-hot (divided by the genre count) and type one-hot inputs through Dense
  * layers onto the anime vector and bias. anirec-embedding.json beside it holds training params, metrics
  * and the id maps. Loading pulls the weights back into Float32Arrays: serving never runs tf ops.
@@ -31,7 +32,7 @@ export const TRAIN_COMMAND = 'npm run anirec -- train';
 const LAYER = {
   userFactors: 'user_factors', itemFactors: 'item_factors', userBias: 'user_bias', itemBias: 'item_bias',
   genreFactors: 'genre_factors', typeFactors: 'type_factors', genreBias: 'genre_bias', typeBias: 'type_bias',
-  offset: 'offset_sigmoid', scale: 'rating_scale',
+  offset: 'offset_sigmoid', scale: 'rating_scale', clip: 'rating_clip',
 } as const;
 
 interface Metadata {
@@ -90,7 +91,11 @@ export function buildLayersModel(tf: Tf, shape: ModelShape): TfTypes.LayersModel
   const dot = tf.layers.dot({ axes: 1, name: 'dot' }).apply([userVec, itemVec]) as TfTypes.SymbolicTensor;
   const logit = tf.layers.add({ name: 'logit' }).apply([dot, ...logitTerms]) as TfTypes.SymbolicTensor;
   const squashed = tf.layers.dense({ units: 1, activation: 'sigmoid', name: LAYER.offset }).apply(logit) as TfTypes.SymbolicTensor;
-  const rating = tf.layers.dense({ units: 1, name: LAYER.scale }).apply(squashed) as TfTypes.SymbolicTensor;
+  let rating = tf.layers.dense({ units: 1, name: LAYER.scale }).apply(squashed) as TfTypes.SymbolicTensor;
+  // The clip at the top score: ReLU(maxValue) is min(x, top) here, as x >= lo >= 1 (scores are 1..10).
+  if (shape.top !== undefined && shape.top < shape.hi) {
+    rating = tf.layers.reLU({ maxValue: shape.top, name: LAYER.clip }).apply(rating) as TfTypes.SymbolicTensor;
+  }
   return tf.model({ inputs, outputs: rating, name: shape.hybrid ? 'anirec_hybrid' : 'anirec_embedding' });
 }
 

@@ -246,15 +246,15 @@ export async function trainTables(data: TrainingData, options: Partial<TrainOpti
     sum += s;
   }
   if (hi - lo < 1) { lo -= 0.5; hi += 0.5; } // one distinct score: still a usable scale
-  lo -= opts.scaleMargin;
-  hi += opts.scaleMargin;
+  const top = hi;
+  hi += opts.topMargin;
   // Keep the mean strictly inside the sigmoid's range.
   const meanOnScale = Math.min(0.99, Math.max(0.01, (sum / n - lo) / (hi - lo)));
   const shape: ModelShape = {
     nUsers: data.nUsers, nItems, dim: opts.dim, hybrid,
     nGenres: hybrid ? catalogue.genreNames.length : 0,
     nTypes: hybrid ? catalogue.typeNames.length : 0,
-    lo, hi, mu: Math.log(meanOnScale / (1 - meanOnScale)),
+    lo, hi, top, mu: Math.log(meanOnScale / (1 - meanOnScale)),
   };
   const features = buildItemFeatures(catalogue.genreIx, catalogue.typeIx, nItems);
   const tables = initTables(shape, opts.initScale, opts.seed, alloc);
@@ -274,7 +274,7 @@ export async function trainTables(data: TrainingData, options: Partial<TrainOpti
   const orderSeed = opts.seed ^ 0x9e3779b9;
   const random = createRandom(orderSeed);
   const cfg: KernelConfig = {
-    dim: opts.dim, hybrid, lo, span: hi - lo, mu: shape.mu, lr: opts.lr, reg: opts.reg, regBias: opts.regBias,
+    dim: opts.dim, hybrid, lo, span: hi - lo, top, mu: shape.mu, lr: opts.lr, reg: opts.reg, regBias: opts.regBias,
     regGenre: opts.regGenre, beta1: opts.beta1, beta2: opts.beta2,
   };
   const built = buildCorrection(opts.beta1, opts.beta2);

@@ -70,6 +70,30 @@ describe.each([false, true])('TF.js model format (hybrid: %s)', (hybrid) => {
     users.forEach((u, k) => expect(Math.abs(out[k]! - model.predict(u, items[k]!))).toBeLessThan(1e-5));
     rmSync(dir, { recursive: true });
   });
+
+  it('given a sigmoid that reaches past the top score, then predictions stop at the top score, in plain TF.js too', async () => {
+    const model = await trainEmbedding(data, { epochs: 8, threads: 1, hybrid, quiet: true, topMargin: 4 });
+    const shape = model.modelState.shape;
+    const scores = Array.from(data.ratings.score).filter((s) => s >= 1);
+    expect(shape.top).toBe(Math.max(...scores));
+    expect(shape.hi).toBe(shape.top! + 4);
+    expect(shape.lo).toBe(Math.min(...scores));
+    const users: number[] = [], items: number[] = [];
+    for (let u = 0; u < data.nUsers; u += 7) for (let i = 0; i < data.ratings.nItems; i += 3) { users.push(u); items.push(i); }
+    // Pull the top down to the median prediction, so half the pairs are clipped.
+    const raw = users.map((u, k) => model.predict(u, items[k]!)).sort((a, b) => a - b);
+    shape.top = raw[raw.length >> 1]!;
+    const ours = users.map((u, k) => model.predict(u, items[k]!));
+    expect(Math.max(...ours)).toBe(shape.top);
+    expect(ours.filter((p) => p === shape.top).length).toBeGreaterThan(ours.length / 3);
+    const dir = tempDir();
+    await saveEmbeddingModel(model, dir);
+    expect(readFileSync(join(dir, MODEL_JSON), 'utf8')).toContain('"rating_clip"');
+    const layers = await loadWithPlainTf(dir);
+    const out = (layers.predict(buildInputs(tf, shape, model.modelState.features, users, items)) as tf.Tensor).dataSync();
+    ours.forEach((p, k) => expect(Math.abs(out[k]! - p)).toBeLessThan(1e-5));
+    rmSync(dir, { recursive: true });
+  });
 });
 
 describe('loading a model folder', () => {

@@ -89,13 +89,13 @@ export const KERNEL_WAT = String.raw`
               (v128.load (i32.add (local.get $qi) (local.get $off))))))))
     (call $hsum (f32x4.add (local.get $acc0) (local.get $acc1))))
 
-  ;; Sum of squared errors of the model's predictions on rows [start..end) (the epoch's validation
-  ;; pass, computeRmse in ../scoring.ts for the plain model), no updates.
+  ;; Sum of squared errors of the model's predictions, clipped at $top, on rows [start..end) (the
+  ;; epoch's validation pass, computeRmse in ../scoring.ts for the plain model), no updates.
   (func (export "sse")
     (param $users i32) (param $items i32) (param $scores i32)
     (param $P i32) (param $Q i32) (param $ub i32) (param $ib i32)
     (param $start i32) (param $end i32) (param $dim i32)
-    (param $lo f64) (param $span f64) (param $mu f64)
+    (param $lo f64) (param $span f64) (param $top f64) (param $mu f64)
     (result f64)
     (local $r i32) (local $stop i32) (local $u4 i32) (local $i4 i32) (local $rowBytes i32) (local $e f64) (local $sse f64)
     (if (i32.ge_u (local.get $start) (local.get $end)) (then (return (f64.const 0))))
@@ -107,14 +107,14 @@ export const KERNEL_WAT = String.raw`
       (local.set $i4 (i32.shl (i32.load (i32.add (local.get $items) (local.get $r))) (i32.const 2)))
       (local.set $e
         (f64.sub
-          (f64.add (local.get $lo) (f64.mul (local.get $span) (call $sigmoid
+          (f64.min (local.get $top) (f64.add (local.get $lo) (f64.mul (local.get $span) (call $sigmoid
             (f64.add
               (f64.add (f64.add (local.get $mu) (f64.promote_f32 (f32.load (i32.add (local.get $ub) (local.get $u4)))))
                 (f64.promote_f32 (f32.load (i32.add (local.get $ib) (local.get $i4)))))
               (f64.promote_f32 (call $dot
                 (i32.add (local.get $P) (i32.mul (local.get $u4) (local.get $dim)))
                 (i32.add (local.get $Q) (i32.mul (local.get $i4) (local.get $dim)))
-                (local.get $rowBytes)))))))
+                (local.get $rowBytes))))))))
           (f64.promote_f32 (f32.load (i32.add (local.get $scores) (local.get $r))))))
       (local.set $sse (f64.add (local.get $sse) (f64.mul (local.get $e) (local.get $e))))
       (local.set $r (i32.add (local.get $r) (i32.const 4)))

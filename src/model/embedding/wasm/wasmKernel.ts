@@ -91,7 +91,7 @@ export function instantiateKernel(module: WasmModule, memory: WasmMemory): WasmK
         sum += sse(
           rows.users.byteOffset, rows.items.byteOffset, rows.scores.byteOffset,
           tables.P.byteOffset, tables.Q.byteOffset, tables.userBias.byteOffset, tables.itemBias.byteOffset,
-          from, Math.min(n, from + CALL_CHUNK), cfg.dim, cfg.lo, cfg.span, cfg.mu,
+          from, Math.min(n, from + CALL_CHUNK), cfg.dim, cfg.lo, cfg.span, cfg.top, cfg.mu,
         );
       }
       return Math.sqrt(sum / n);
