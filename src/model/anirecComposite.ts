@@ -379,6 +379,7 @@ export class AnirecComposite implements AnirecModel {
     this.blockItems(scores, exclude, filter);
     const v = person.explicit.vector;
     const base = this.explicit.globalOffset + person.explicit.bias;
+    // The unclipped sigmoid: anime predicted past the top score keep their order instead of tying.
     const { lo, hi } = this.explicit.scale;
     const span = hi - lo;
     const mean = person.mean;

@@ -120,7 +120,7 @@ export class EmbeddingModel implements Recommender {
     return this.trained.shape.mu;
   }
 
-  /** The rating scale [lo, hi] the sigmoid maps onto (min and max of the training scores). */
+  /** The range [lo, hi] the sigmoid maps onto: the lowest training score to topMargin past the highest (served ratings stop at the highest). */
   get scale(): { lo: number; hi: number } {
     const { lo, hi } = this.trained.shape;
     return { lo, hi };

@@ -92,7 +92,7 @@ export function buildLayersModel(tf: Tf, shape: ModelShape): TfTypes.LayersModel
   const logit = tf.layers.add({ name: 'logit' }).apply([dot, ...logitTerms]) as TfTypes.SymbolicTensor;
   const squashed = tf.layers.dense({ units: 1, activation: 'sigmoid', name: LAYER.offset }).apply(logit) as TfTypes.SymbolicTensor;
   let rating = tf.layers.dense({ units: 1, name: LAYER.scale }).apply(squashed) as TfTypes.SymbolicTensor;
-  // The clip at the top score: ReLU(maxValue) is min(x, top) here, as x >= lo >= 1 (scores are 1..10).
+  // The clip at the top score: ReLU(maxValue) is min(x, top) here, as x >= lo > 0 (scores are 1..10).
   if (shape.top !== undefined && shape.top < shape.hi) {
     rating = tf.layers.reLU({ maxValue: shape.top, name: LAYER.clip }).apply(rating) as TfTypes.SymbolicTensor;
   }
