@@ -22,6 +22,19 @@ export interface EmbeddingFitOptions extends Partial<TrainOptions> {
   hybrid?: boolean;
   onEpoch?: (e: EpochStats) => void;
   quiet?: boolean;
+  /**
+   * Replays a chosen schedule with no early stopping (the served model's fit on every row): epochs per
+   * optimiser phase and refit sweeps, as a run with validation chose them (EmbeddingModel.schedule).
+   */
+  schedule?: FitSchedule;
+}
+
+/** How long a fit trained: what model selection on validation chooses and the full fit replays. */
+export interface FitSchedule {
+  /** Epochs per optimiser phase ([AdaGrad, Adam] for the two-phase optimiser, else one entry). */
+  epochs: number[];
+  /** Refit sweeps kept (0: none; always 0 for the hybrid). */
+  refitSweeps: number;
 }
 
 /** A person folded into this model: a vector and bias against the frozen anime factors. */
@@ -62,6 +75,7 @@ export class EmbeddingModel implements Recommender {
   private itemNorms: Float32Array | undefined;
   /** The taste prior fold-in uses; undefined when it is zero (the model has none). */
   private prior: TastePrior | undefined;
+  private fitted: FitSchedule | undefined;
 
   constructor(options: EmbeddingFitOptions = {}, state?: EmbeddingState) {
     this.fitOptions = options;
@@ -70,13 +84,19 @@ export class EmbeddingModel implements Recommender {
   }
 
   async fit(data: TrainingData): Promise<FitReport> {
-    const { hybrid: _hybrid, onEpoch, quiet, ...train } = this.fitOptions;
-    const result = await trainTables(data, train, { hybrid: this.name === 'hybrid', onEpoch, quiet });
+    const { hybrid: _hybrid, onEpoch, quiet, schedule, ...train } = this.fitOptions;
+    const result = await trainTables(data, train, { hybrid: this.name === 'hybrid', onEpoch, quiet, ...(schedule ? { schedule: schedule.epochs } : {}) });
     const refitStart = performance.now();
-    const refit = this.name === 'embedding' ? refitResult(result, data, quiet ?? false) : undefined;
+    const refit = this.name === 'embedding' ? refitResult(result, data, quiet ?? false, schedule?.refitSweeps) : undefined;
     result.seconds += (performance.now() - refitStart) / 1000;
     this.setState(stateFromResult(result, data, refit));
+    this.fitted = { epochs: result.schedule, refitSweeps: refit?.bestSweep ?? 0 };
     return this.report;
+  }
+
+  /** The schedule the last fit kept (undefined for a loaded model): what the full fit replays. */
+  get schedule(): FitSchedule | undefined {
+    return this.fitted;
   }
 
   private setState(state: EmbeddingState): void {
@@ -217,11 +237,15 @@ function computeNorms(Q: Float32Array, nItems: number, dim: number): Float32Arra
 }
 
 /** The refit (refit.ts) of a plain model's freshly trained tables, in place. */
-function refitResult(result: TrainResult, data: TrainingData, quiet: boolean): RefitResult {
+function refitResult(result: TrainResult, data: TrainingData, quiet: boolean, fixedSweeps?: number): RefitResult {
   const { ratings, splits, nUsers } = data;
   const o = result.options;
   // The sweeps take seconds on a large set: say what they do, in the progress bar's voice (stderr).
   const onSweep = quiet ? undefined : (sweep: number, rmse: number, before: number, seconds: number): void => {
+    if (fixedSweeps !== undefined) {
+      process.stderr.write(`embedding refit sweep ${sweep}/${fixedSweeps} on every row (${seconds.toFixed(1)} s)\n`);
+      return;
+    }
     const verdict = rmse < before ? 'kept' : 'not kept';
     process.stderr.write(`embedding refit sweep ${sweep}/${o.refitSweeps}: validation RMSE ${before.toFixed(4)} -> ${rmse.toFixed(4)}, ${verdict} (${seconds.toFixed(1)} s)\n`);
   };
@@ -233,6 +257,7 @@ function refitResult(result: TrainResult, data: TrainingData, quiet: boolean): R
   }, {
     sweeps: o.refitSweeps, steps: 2, user: { perSqrtRating: o.refitUserReg, prior: o.priorReg }, itemReg: o.refitItemReg, itemFloor: ITEM_PENALTY_FLOOR,
     priorMinRatings: PRIOR_MIN_RATINGS, priorShrink: o.priorShrink,
+    ...(fixedSweeps !== undefined ? { fixedSweeps } : {}),
   }, onSweep);
 }
 
