@@ -77,6 +77,58 @@ export function defaultExplicitKinds(ratings: Ratings, rows: Uint32Array): ('emb
   return explicitRows < HYBRID_MAX_ROWS ? ['embedding', 'hybrid'] : ['embedding'];
 }
 
+/** Trains each explicit kind on data.splits.train; the lowest validation RMSE wins. */
+export async function chooseExplicit(
+  data: TrainingData, options: Pick<TrainAnirecOptions, 'explicit' | 'explicitKinds' | 'quiet'>, log: (line: string) => void = () => {},
+): Promise<{ explicit: EmbeddingModel; explicitRmse: number; metrics: Record<string, number> }> {
+  let explicit: EmbeddingModel | undefined;
+  let explicitRmse = Number.POSITIVE_INFINITY;
+  const metrics: Record<string, number> = {};
+  const kinds = options.explicitKinds ?? defaultExplicitKinds(data.ratings, data.splits.train);
+  for (const kind of kinds) {
+    const t0 = performance.now();
+    const candidate = await trainEmbedding(data, { ...options.explicit, hybrid: kind === 'hybrid', quiet: options.quiet ?? false });
+    const rmse = computeRmse(candidate, data.ratings, data.splits.validation);
+    metrics[`${kind}ValidationRmse`] = round(rmse);
+    log(`anirec: ${kind} model trained in ${((performance.now() - t0) / 1000).toFixed(1)} s, validation RMSE ${rmse.toFixed(4)}`);
+    if (!explicit || rmse < explicitRmse) {
+      explicit = candidate;
+      explicitRmse = rmse;
+    }
+  }
+  if (!explicit) throw new Error('explicitKinds is empty');
+  return { explicit, explicitRmse, metrics };
+}
+
+/**
+ * The explicit part of the served pipeline alone (what cross-validation of its defaults fits): the kind
+ * and schedule chosen on a seeded split of `data`'s training rows, then replayed on all of them.
+ */
+export async function fitServedExplicit(
+  data: TrainingData, options: Pick<TrainAnirecOptions, 'explicit' | 'explicitKinds'> = {},
+): Promise<EmbeddingModel> {
+  const rows = subsetRows(data.ratings, data.splits.train);
+  const inner = makeSplits(rows, { seed: DEFAULT_SPLIT_SEED, heldOutUserShare: 0, testShare: 0 });
+  const innerData: TrainingData = { ...data, ratings: rows, splits: inner };
+  const { explicit } = await chooseExplicit(innerData, { ...options, quiet: true });
+  return trainEmbedding({ ...data, ratings: rows, splits: allRowsSplits(rows, DEFAULT_SPLIT_SEED) }, {
+    ...options.explicit, hybrid: explicit.name === 'hybrid', quiet: true, schedule: explicit.schedule!,
+  });
+}
+
+/** The given rows of ratings, with the same user and anime indices. */
+export function subsetRows(ratings: Ratings, rows: Uint32Array): Ratings {
+  return {
+    count: rows.length,
+    userIx: Int32Array.from(rows, (r) => ratings.userIx[r]!),
+    itemIx: Int32Array.from(rows, (r) => ratings.itemIx[r]!),
+    score: Int8Array.from(rows, (r) => ratings.score[r]!),
+    userIds: ratings.userIds,
+    ixByUserId: ratings.ixByUserId,
+    nItems: ratings.nItems,
+  };
+}
+
 /** What model selection on the splits chose: replayed on every row for the served model. */
 export interface ModelSelection {
   explicitKind: 'embedding' | 'hybrid';
@@ -155,22 +207,7 @@ async function selectAnirecModel(
   const splits = options.splits ?? makeSplits(ratings, { seed: DEFAULT_SPLIT_SEED });
   const data: TrainingData = { catalogue, ratings, splits, nUsers: ratings.userIds.length };
 
-  let explicit: EmbeddingModel | undefined;
-  let explicitRmse = Number.POSITIVE_INFINITY;
-  const metrics: Record<string, number> = {};
-  const kinds = options.explicitKinds ?? defaultExplicitKinds(ratings, splits.train);
-  for (const kind of kinds) {
-    const t0 = performance.now();
-    const candidate = await trainEmbedding(data, { ...options.explicit, hybrid: kind === 'hybrid', quiet: options.quiet ?? false });
-    const rmse = computeRmse(candidate, ratings, splits.validation);
-    metrics[`${kind}ValidationRmse`] = round(rmse);
-    log(`anirec: ${kind} model trained in ${((performance.now() - t0) / 1000).toFixed(1)} s, validation RMSE ${rmse.toFixed(4)}`);
-    if (!explicit || rmse < explicitRmse) {
-      explicit = candidate;
-      explicitRmse = rmse;
-    }
-  }
-  if (!explicit) throw new Error('explicitKinds is empty');
+  const { explicit, explicitRmse, metrics } = await chooseExplicit(data, options, log);
 
   const implicit = new ImplicitModel(options.implicit ?? {}, options.quiet ? () => {} : log);
   const implicitReport = await implicit.fit(data);

@@ -12,7 +12,7 @@ import { makeSplits } from '../data/splits.js';
 import { WATCHED, type Dataset, type Ratings } from '../data/types.js';
 import { InvalidOptionError, isAnirecError } from '../errors.js';
 import { createRandom, shuffleInPlace } from '../random.js';
-import { allRowsSplits, loadAnirecModel, saveAnirecModel, trainAnirecModel, DEFAULT_SPLIT_SEED, type TrainAnirecOptions } from './anirecModel.js';
+import { allRowsSplits, subsetRows, loadAnirecModel, saveAnirecModel, trainAnirecModel, DEFAULT_SPLIT_SEED, type TrainAnirecOptions } from './anirecModel.js';
 import { mae, rmse } from './metrics.js';
 import type { TrainingData } from './recommender.js';
 import { MODEL_NAMES, createModel } from './registry.js';
@@ -116,20 +116,7 @@ export function removeHoldout(ratings: Ratings, percent: number, seed: number): 
     if (removedMark[r] === 1) removedRows[a++] = r;
     else keep[b++] = r;
   }
-  return { rest: subsetRatings(ratings, keep), removed: removedRows };
-}
-
-/** The given rows of ratings, with the same user and anime indices (so predictions line up). */
-export function subsetRatings(ratings: Ratings, rows: Uint32Array): Ratings {
-  return {
-    count: rows.length,
-    userIx: Int32Array.from(rows, (r) => ratings.userIx[r]!),
-    itemIx: Int32Array.from(rows, (r) => ratings.itemIx[r]!),
-    score: Int8Array.from(rows, (r) => ratings.score[r]!),
-    userIds: ratings.userIds,
-    ixByUserId: ratings.ixByUserId,
-    nItems: ratings.nItems,
-  };
+  return { rest: subsetRows(ratings, keep), removed: removedRows };
 }
 
 function score(predictions: Float32Array, truth: Float32Array): { rmse: number | null; mae: number | null } {

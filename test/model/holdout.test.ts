@@ -9,7 +9,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WATCHED, type Dataset, type Ratings } from '../../src/data/types.js';
 import { InvalidOptionError } from '../../src/errors.js';
 import command from '../../src/interfaces/cli/evalCommand.js';
-import { evaluateHoldout, predictServed, removeHoldout, subsetRatings } from '../../src/model/holdout.js';
+import { subsetRows } from '../../src/model/anirecModel.js';
+import { evaluateHoldout, predictServed, removeHoldout } from '../../src/model/holdout.js';
 import { makePlanted, writePlanted } from '../fixtures/planted.js';
 
 const planted = makePlanted({ users: 260, anime: 80, groups: 4, ratingsPerUser: 25, seed: 5 });
@@ -76,7 +77,7 @@ describe('the served pipeline on the rest', () => {
     const predictions = await predictServed(dataset, withPlanted, removed, train);
     for (const r of removedPlanted) expect(predictions[removed.indexOf(r)]).toBeGreaterThan(6);
     // A control: the same rows left in training are pulled down (so the check above can fail).
-    const keepAll = subsetRatings(withPlanted, Uint32Array.from({ length: withPlanted.count }, (_, r) => r));
+    const keepAll = subsetRows(withPlanted, Uint32Array.from({ length: withPlanted.count }, (_, r) => r));
     const seenAll = await predictServed({ ...dataset, ratings: keepAll }, withPlanted, Uint32Array.from(removedPlanted), train);
     const mean = (xs: ArrayLike<number>) => Array.from(xs).reduce((a, b) => a + b, 0) / xs.length;
     expect(mean(seenAll)).toBeLessThan(mean(removedPlanted.map((r) => predictions[removed.indexOf(r)]!)) - 0.3);
@@ -96,7 +97,7 @@ describe('the served pipeline on the rest', () => {
   });
 
   it('given a folder too small to split then a one-line error', async () => {
-    const tiny = subsetRatings(planted.ratings, Uint32Array.from({ length: 150 }, (_, r) => r));
+    const tiny = subsetRows(planted.ratings, Uint32Array.from({ length: 150 }, (_, r) => r));
     const dataset: Dataset = { dir: 'tiny', catalogue: planted.catalogue, ratings: tiny, report: {} as Dataset['report'], fingerprint: 't' };
     await expect(evaluateHoldout(dataset, { percent: 10, train })).rejects.toThrow(/too small to hold out 10%/);
   });

@@ -13,6 +13,7 @@ const SUBCOMMANDS: Record<string, Loader> = {
   data: () => import('./dataCommand.js'),
   train: () => import('./trainCommand.js'),
   eval: () => import('./evalCommand.js'),
+  tune: () => import('./tuneCommand.js'),
   predict: () => import('./predictCommand.js'),
   recommend: () => import('./recommendCommand.js'),
   similar: () => import('./similarCommand.js'),
