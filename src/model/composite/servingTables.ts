@@ -49,14 +49,45 @@ export function unitRows(factors: Float32Array, n: number, dim: number): Float32
   return unit;
 }
 
+/** What the serving tables are made of: the parts' anime tables as served. */
+export interface ServingParts {
+  nItems: number;
+  di: number;
+  de: number;
+  /** nItems x di / nItems x de anime vectors, and b_i per anime. */
+  implicitFactors: Float32Array;
+  explicitFactors: Float32Array;
+  explicitBias: Float32Array;
+  itemCount: Float32Array;
+  genreIx: readonly ArrayLike<number>[];
+  mu: number;
+  lo: number;
+  hi: number;
+  /** The explicit model's served rating of a logit (clipped at the top score). */
+  activate: (z: number) => number;
+}
+
 export function buildServingTables(catalogue: Catalogue, explicit: EmbeddingModel, implicit: ImplicitModel): ServingTables {
-  const n = catalogue.anime.length;
-  const de = explicit.dim;
-  const di = implicit.dim;
-  const explicitFactors = explicit.itemFactors;
-  const explicitBias = explicit.itemBias;
   const implicitState = implicit.exportState();
-  const implicitFactors = implicitState.itemFactors;
+  const { lo, hi } = explicit.scale;
+  return servingTablesFrom({
+    nItems: catalogue.anime.length,
+    di: implicit.dim,
+    de: explicit.dim,
+    implicitFactors: implicitState.itemFactors,
+    explicitFactors: explicit.itemFactors,
+    explicitBias: explicit.itemBias,
+    itemCount: implicitState.itemCount,
+    genreIx: catalogue.genreIx,
+    mu: explicit.globalOffset,
+    lo,
+    hi,
+    activate: (z) => explicit.activate(z),
+  });
+}
+
+export function servingTablesFrom(parts: ServingParts): ServingTables {
+  const { nItems: n, di, de, implicitFactors, explicitFactors, explicitBias, mu, lo, hi } = parts;
   const stride = di + de + 1;
   const rows = new Float32Array(n * stride);
   for (let i = 0; i < n; i++) {
@@ -66,7 +97,7 @@ export function buildServingTables(catalogue: Catalogue, explicit: EmbeddingMode
     rows[o + di + de] = explicitBias[i]!;
   }
   const priorRating = new Float32Array(n);
-  for (let i = 0; i < n; i++) priorRating[i] = explicit.activate(explicit.globalOffset + explicitBias[i]!);
+  for (let i = 0; i < n; i++) priorRating[i] = parts.activate(mu + explicitBias[i]!);
   const explicitNorms = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let sum = 0;
@@ -76,10 +107,9 @@ export function buildServingTables(catalogue: Catalogue, explicit: EmbeddingMode
   }
   const hasImplicitVector = new Uint8Array(n);
   for (let i = 0; i < n * di; i++) if (implicitFactors[i] !== 0) hasImplicitVector[Math.floor(i / di)] = 1;
-  const { lo, hi } = explicit.scale;
   return {
     nItems: n,
-    mu: explicit.globalOffset,
+    mu,
     lo,
     hi,
     di,
@@ -88,8 +118,8 @@ export function buildServingTables(catalogue: Catalogue, explicit: EmbeddingMode
     stride,
     explicitUnit: unitRows(explicitFactors, n, de),
     implicitUnit: unitRows(implicitFactors, n, di),
-    genreMasks: buildGenreMasks(catalogue.genreIx, n),
-    itemCount: implicitState.itemCount,
+    genreMasks: buildGenreMasks(parts.genreIx, n),
+    itemCount: parts.itemCount,
     priorRating,
     explicitNorms,
     explicitBias: Float64Array.from(explicitBias.subarray(0, n)),
