@@ -13,7 +13,7 @@ import { foldInVector, type UserPenalty } from './foldIn.js';
 import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from './options.js';
 import type { ItemFeatures, ModelShape, Tables } from './params.js';
 import type { EpochStats } from './progress.js';
-import { computeEffectiveItems, type EffectiveItems } from './scoring.js';
+import { computeEffectiveItems, dotFrom, servedRating, sigmoidRating, type EffectiveItems } from './scoring.js';
 import { refitTables, type RefitResult } from './refit.js';
 import { isZeroPrior, zeroTastePrior, type TastePrior } from './tastePrior.js';
 import { selectExplicitRows, trainTables, type TrainResult } from './trainer.js';
@@ -149,7 +149,7 @@ export class EmbeddingModel implements Recommender {
   /** Maps a logit (globalOffset + biases + dot) onto the rating scale, no higher than its top score. */
   activate(z: number): number {
     const { lo, hi, top = hi } = this.trained.shape;
-    return Math.min(top, lo + (hi - lo) / (1 + Math.exp(-z)));
+    return servedRating(z, lo, hi, top);
   }
 
   predict(userIx: number, itemIx: number): number {
@@ -158,10 +158,7 @@ export class EmbeddingModel implements Recommender {
     const items = this.effective!;
     if (!(itemIx >= 0 && itemIx < shape.nItems)) return this.activate(mu);
     if (!(userIx >= 0 && userIx < shape.nUsers) || userCounts[userIx] === 0) return this.activate(mu + items.bias[itemIx]!);
-    let z = mu + tables.userBias[userIx]! + items.bias[itemIx]!;
-    const pu = userIx * dim, qi = itemIx * dim;
-    for (let d = 0; d < dim; d++) z += tables.P[pu + d]! * items.factors[qi + d]!;
-    return this.activate(z);
+    return this.activate(dotFrom(tables.P, userIx * dim, items.factors, itemIx * dim, dim, mu + tables.userBias[userIx]! + items.bias[itemIx]!));
   }
 
   foldIn(profile: Profile): EmbeddingFoldedUser {
@@ -183,10 +180,7 @@ export class EmbeddingModel implements Recommender {
     const { dim, mu, nItems } = this.trained.shape;
     if (!(itemIx >= 0 && itemIx < nItems)) return this.activate(mu + bias);
     const items = this.effective!;
-    let z = mu + bias + items.bias[itemIx]!;
-    const qi = itemIx * dim;
-    for (let d = 0; d < dim; d++) z += vector[d]! * items.factors[qi + d]!;
-    return this.activate(z);
+    return this.activate(dotFrom(vector, 0, items.factors, itemIx * dim, dim, mu + bias + items.bias[itemIx]!));
   }
 
   /** out[itemIx] = predicted rating for the folded-in person. */
@@ -197,12 +191,8 @@ export class EmbeddingModel implements Recommender {
     const Q = this.effective!.factors;
     const b = this.effective!.bias;
     const n = Math.min(nItems, out.length);
-    for (let i = 0; i < n; i++) {
-      let z = mu + bias + b[i]!;
-      const qi = i * dim;
-      for (let d = 0; d < dim; d++) z += vector[d]! * Q[qi + d]!;
-      out[i] = lo + span / (1 + Math.exp(-z));
-    }
+    const base = mu + bias;
+    for (let i = 0; i < n; i++) out[i] = sigmoidRating(dotFrom(vector, 0, Q, i * dim, dim, base + b[i]!), lo, span);
   }
 
   /** Cosine between anime vectors, best first, itemIx itself excluded. */
