@@ -112,8 +112,17 @@ export async function fitServedExplicit(
   const innerData: TrainingData = { ...data, ratings: rows, splits: inner };
   const { explicit } = await chooseExplicit(innerData, { ...options, quiet: true });
   return trainEmbedding({ ...data, ratings: rows, splits: allRowsSplits(rows, DEFAULT_SPLIT_SEED) }, {
-    ...options.explicit, hybrid: explicit.name === 'hybrid', quiet: true, schedule: explicit.schedule!,
+    ...options.explicit, ...resolvedChoice(explicit), hybrid: explicit.name === 'hybrid', quiet: true, schedule: explicit.schedule!,
   });
+}
+
+/**
+ * The optimiser and penalty the selection run resolved 'auto' to: the full fit has more rows and could
+ * resolve differently (AUTO_ADAGRAD_ROWS), which would not replay the chosen schedule.
+ */
+function resolvedChoice(model: EmbeddingModel): { optimizer: TrainOptions['optimizer']; reg: number } {
+  const { optimizer, reg } = model.modelState.options;
+  return { optimizer, reg };
 }
 
 /** The given rows of ratings, with the same user and anime indices. */
@@ -174,7 +183,7 @@ export async function trainAnirecModel(dataset: Dataset, options: TrainAnirecOpt
   const t0 = performance.now();
   log(`anirec: fitting the chosen ${selection.explicitKind} model on all ${ratings.count.toLocaleString('en')} rows (epochs ${selection.schedule.epochs.join(' + ')}, refit sweeps ${selection.schedule.refitSweeps})`);
   const explicit = await trainEmbedding(data, {
-    ...options.explicit, hybrid: selection.explicitKind === 'hybrid', quiet: options.quiet ?? false, schedule: selection.schedule,
+    ...options.explicit, ...resolvedChoice(selected.explicit), hybrid: selection.explicitKind === 'hybrid', quiet: options.quiet ?? false, schedule: selection.schedule,
   });
   const implicit = new ImplicitModel(options.implicit ?? {}, options.quiet ? () => {} : log);
   await implicit.fit(data);

@@ -7,6 +7,7 @@ import { readConfig } from '../../config.js';
 import { trainDefaultModel } from '../../model/trainDefault.js';
 import { HYBRID_MAX_ROWS, type TrainAnirecOptions } from '../../model/anirecModel.js';
 import { DEFAULT_TRAIN_OPTIONS as D } from '../../model/embedding/index.js';
+import { AUTO_ADAGRAD_ROWS } from '../../model/embedding/options.js';
 import { InvalidOptionError } from '../../errors.js';
 import { intOption, numberOption, parseOptions } from './args.js';
 import type { Subcommand } from './subcommand.js';
@@ -23,7 +24,8 @@ Options:
   --dim N           embedding width of the explicit model (default ${D.dim})
   --epochs N        most epochs per optimiser phase (default ${D.epochs}, early stopping on validation)
   --lr X            Adam learning rate of the explicit model (default ${D.lr})
-  --reg X           L2 penalty of the explicit model, scaled by count^-${D.regExponent} (default ${D.reg})
+  --reg X           L2 penalty of the explicit model, scaled by count^-${D.regExponent} (default ${D.reg};
+                    ${D.regSmall} below ${AUTO_ADAGRAD_ROWS.toLocaleString('en')} training ratings, where Adam trains)
   --threads N       worker threads, 0 = one per core (default: ANIREC_THREADS, else 0)
   --seed N          seed of initialisation and shuffling (default ${D.seed}); with --threads 1 a run repeats exactly
   --explicit KIND   embedding, hybrid or best (default best: below ${HYBRID_MAX_ROWS.toLocaleString('en')} explicit
@@ -50,7 +52,7 @@ const command: Subcommand = {
     if (args.dim !== undefined) explicit.dim = intOption('dim', args.dim, D.dim, 1, 512);
     if (args.epochs !== undefined) explicit.epochs = intOption('epochs', args.epochs, D.epochs, 1, 1000);
     if (args.lr !== undefined) explicit.lr = numberOption('lr', args.lr, D.lr, 1e-6, 10);
-    if (args.reg !== undefined) explicit.reg = numberOption('reg', args.reg, D.reg, 0, 100);
+    if (args.reg !== undefined) explicit.reg = explicit.regSmall = numberOption('reg', args.reg, D.reg, 0, 100);
     const threads = intOption('threads', args.threads, config.threads, 0, 64);
     const seed = intOption('seed', args.seed, D.seed, 0, 2 ** 31 - 1);
     const kind = args.explicit ?? 'best';
