@@ -10,6 +10,7 @@ import { makeSplits } from '../../src/data/splits.js';
 import { WATCHED, type Dataset } from '../../src/data/types.js';
 import { allRowsSplits, loadAnirecModel, saveAnirecModel, trainAnirecModel, type ModelSelection } from '../../src/model/anirecModel.js';
 import { trainTables } from '../../src/model/embedding/trainer.js';
+import { DEFAULT_TRAIN_OPTIONS } from '../../src/model/embedding/options.js';
 import { makePlanted } from '../fixtures/planted.js';
 
 const planted = makePlanted({ users: 300, anime: 90, groups: 3, ratingsPerUser: 25, seed: 21 });
@@ -71,6 +72,19 @@ describe('the served model (anirec train)', () => {
     const loaded = await loadAnirecModel(dir);
     expect(loaded.info.params.selection).toEqual(selection);
     expect(loaded.predict(3, 7)).toBeCloseTo(served.predict(3, 7), 5);
+  });
+});
+
+describe('the penalty on small sets', () => {
+  const data = { catalogue: planted.catalogue, ratings: planted.ratings, splits: makeSplits(planted.ratings, { seed: 4 }), nUsers: planted.ratings.userIds.length };
+  it('given optimizer auto on a small set and no reg then Adam trains with regSmall; a reg given wins', async () => {
+    const auto = await trainTables(data, { threads: 1, dim: 8, epochs: 2 }, { quiet: true });
+    expect(auto.options.optimizer).toBe('adam');
+    expect(auto.options.reg).toBe(DEFAULT_TRAIN_OPTIONS.regSmall);
+    const given = await trainTables(data, { threads: 1, dim: 8, epochs: 2, reg: 1.5 }, { quiet: true });
+    expect(given.options.reg).toBe(1.5);
+    const adam = await trainTables(data, { threads: 1, dim: 8, epochs: 2, optimizer: 'adam' }, { quiet: true });
+    expect(adam.options.reg).toBe(DEFAULT_TRAIN_OPTIONS.reg);
   });
 });
 

@@ -52,7 +52,7 @@ const command: Subcommand = {
     if (args.dim !== undefined) explicit.dim = intOption('dim', args.dim, D.dim, 1, 512);
     if (args.epochs !== undefined) explicit.epochs = intOption('epochs', args.epochs, D.epochs, 1, 1000);
     if (args.lr !== undefined) explicit.lr = numberOption('lr', args.lr, D.lr, 1e-6, 10);
-    if (args.reg !== undefined) explicit.reg = explicit.regSmall = numberOption('reg', args.reg, D.reg, 0, 100);
+    if (args.reg !== undefined) explicit.reg = numberOption('reg', args.reg, D.reg, 0, 100);
     const threads = intOption('threads', args.threads, config.threads, 0, 64);
     const seed = intOption('seed', args.seed, D.seed, 0, 2 ** 31 - 1);
     const kind = args.explicit ?? 'best';

@@ -42,7 +42,7 @@ export interface TrainOptions {
   /**
    * The same penalty where optimizer 'auto' resolves to Adam (below AUTO_ADAGRAD_ROWS training ratings):
    * small sets want a firmer pull. Real sample, 5-fold CV of the served explicit pipeline: 1.5 1.2453,
-   * 2.5 1.2338, 4 1.2282, 5 1.2294, 7 1.2393 (4 better than 2.5 in each of the 5 folds). `--reg` sets both.
+   * 2.5 1.2338, 4 1.2282, 5 1.2294, 7 1.2393 (4 better than 2.5 in each of the 5 folds). Used only when reg is not given (`--reg` wins).
    */
   regSmall: number;
   /**

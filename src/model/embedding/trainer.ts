@@ -241,8 +241,8 @@ export async function trainTables(data: TrainingData, options: Partial<TrainOpti
   const kernel = wasmModule ? 'wasm' : 'js';
   // The options the model records: 'auto' resolved to the optimiser and the kernel that ran.
   const optimizer = resolveOptimizer(asked.optimizer, n);
-  // 'auto' on a small set: Adam with the small sets' penalty (TrainOptions.regSmall).
-  const reg = asked.optimizer === 'auto' && optimizer === 'adam' ? asked.regSmall : asked.reg;
+  // 'auto' on a small set: Adam, and the small sets' penalty unless the caller set reg (TrainOptions.regSmall).
+  const reg = options.reg === undefined && asked.optimizer === 'auto' && optimizer === 'adam' ? asked.regSmall : asked.reg;
   const opts: TrainOptions = { ...asked, optimizer, kernel, reg };
   // The wasm kernel addresses everything it touches inside one shared memory; the JS loops take a
   // SharedArrayBuffer per array.
