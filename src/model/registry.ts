@@ -11,6 +11,7 @@ import { GlobalMean } from './baselines/globalMean.js';
 import { KMeans } from './baselines/kmeans.js';
 import { ItemKnn, UserKnn } from './baselines/knn.js';
 import { Popularity } from './baselines/popularity.js';
+import { FunkSvd } from './baselines/funkSvd.js';
 import { Svd } from './baselines/svd.js';
 import type { FitReport, FoldedUser, Neighbour, Profile, Recommender, TrainingData } from './recommender.js';
 
@@ -107,6 +108,7 @@ export const MODELS: readonly ModelEntry[] = [
     },
   },
   { name: 'anirec', summary: 'the composite the bot serves: explicit embedding + WRMF', create: async () => new AnirecAdapter() },
+  { name: 'funk-svd', summary: "Surprise's SVD: biased MF by SGD (100 factors, 20 epochs), fold-in by ridge", create: eager(() => new FunkSvd()) },
 ];
 
 export const MODEL_NAMES: readonly string[] = MODELS.map((m) => m.name);
