@@ -79,30 +79,13 @@ export abstract class FactorModel implements Recommender {
     this.v = t.p;
     if (t.implicit) for (let e = 0; e < this.v.length; e++) this.v[e]! += t.implicit[e]!;
     const implicit = t.implicit;
-    const tuned = tuneFoldInLambda(data, this.q, k, {
-      rows: (u) => this.knownRows(byUser, u, implicit),
-      offset: (u, i) => this.mu + this.bi[i]! + (implicit ? dot(implicit, u * k, this.q, i * k, k) : 0),
-    });
+    const tuned = tuneFoldInLambda(data, this.q, k, (u, i) => this.mu + this.bi[i]! + (implicit ? dot(implicit, u * k, this.q, i * k, k) : 0));
     this.foldLambda = tuned.lambda;
     return {
       seconds: (performance.now() - start) / 1000,
       curve: t.curve,
       notes: { ...t.notes, foldInLambda: tuned.lambda, foldInValidationRmse: Number(tuned.rmse.toFixed(4)) },
     };
-  }
-
-  /** A known user's explicit training rows as fold-in targets (rating minus everything but b and q·p). */
-  private knownRows(byUser: Csr, u: number, implicit: Float32Array | undefined) {
-    const from = byUser.indptr[u]!;
-    const to = byUser.indptr[u + 1]!;
-    if (to === from) return undefined;
-    const items = byUser.indices.subarray(from, to);
-    const targets = new Float64Array(to - from);
-    for (let e = from; e < to; e++) {
-      const i = byUser.indices[e]!;
-      targets[e - from] = byUser.values[e]! - this.mu - this.bi[i]! - (implicit ? dot(implicit, u * this.k, this.q, i * this.k, this.k) : 0);
-    }
-    return { items, targets };
   }
 
   protected get fitted(): this {

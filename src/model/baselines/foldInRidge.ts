@@ -9,6 +9,7 @@
  */
 import { solveCholesky } from '../linalg.js';
 import type { TrainingData } from '../recommender.js';
+import { trainCsr, type Csr } from '../sparse.js';
 import { clampRating } from './baseline.js';
 
 export interface RidgeFold {
@@ -75,12 +76,17 @@ export class BiasedRidge {
   }
 }
 
-/** What a model tells the tuner about one known user. */
-export interface FoldTarget {
-  /** The user's explicit training rows as (item, target) pairs, or undefined to skip the user. */
-  rows(userIx: number): { items: ArrayLike<number>; targets: ArrayLike<number> } | undefined;
-  /** Everything the model predicts for (userIx, itemIx) besides b and q·p (mu + b_i, plus svd++'s implicit term). */
-  offset(userIx: number, itemIx: number): number;
+/** Everything a model predicts for (userIx, itemIx) besides the fold-in's b and q·p (mu + b_i, svd++'s implicit term...). */
+export type FoldOffset = (userIx: number, itemIx: number) => number;
+
+/** A user's explicit rows of a CSR by user as fold-in targets (rating minus the offset), or undefined when none. */
+export function foldTargets(byUser: Csr, u: number, offset: FoldOffset): { items: Int32Array; targets: Float64Array } | undefined {
+  const from = byUser.indptr[u]!;
+  const to = byUser.indptr[u + 1]!;
+  if (to === from) return undefined;
+  const targets = new Float64Array(to - from);
+  for (let e = from; e < to; e++) targets[e - from] = byUser.values[e]! - offset(u, byUser.indices[e]!);
+  return { items: byUser.indices.subarray(from, to), targets };
 }
 
 export const FOLD_IN_LAMBDAS = [0.3, 1, 3, 10, 30, 100] as const;
@@ -89,8 +95,9 @@ export const FOLD_IN_LAMBDAS = [0.3, 1, 3, 10, 30, 100] as const;
  * The λ with the lowest validation RMSE when known users (every stride-th user, at most maxUsers of them)
  * are folded in from their training rows; the first grid value when there is no validation row.
  */
-export function tuneFoldInLambda(data: TrainingData, q: Float32Array, k: number, target: FoldTarget, maxUsers = 800): { lambda: number; rmse: number } {
+export function tuneFoldInLambda(data: TrainingData, q: Float32Array, k: number, offset: FoldOffset, maxUsers = 800): { lambda: number; rmse: number } {
   const { userIx, itemIx, score } = data.ratings;
+  const byUser = trainCsr(data, 'user', true);
   const rows = Array.from(data.splits.validation).filter((r) => score[r]! > 0);
   const users = new Set(rows.map((r) => userIx[r]!));
   const stride = Math.max(1, Math.ceil(users.size / maxUsers));
@@ -103,14 +110,14 @@ export function tuneFoldInLambda(data: TrainingData, q: Float32Array, k: number,
     const u = userIx[chosen[start]!]!;
     let end = start;
     while (end < chosen.length && userIx[chosen[end]!] === u) end++;
-    const own = target.rows(u);
+    const own = foldTargets(byUser, u, offset);
     if (own) {
       ridge.accumulate(own.items, own.targets, q);
       FOLD_IN_LAMBDAS.forEach((lambda, g) => {
         ridge.solve(lambda, fold);
         for (let t = start; t < end; t++) {
           const r = chosen[t]!;
-          sse[g]! += (score[r]! - clampRating(target.offset(u, itemIx[r]!) + fold.bu + dot(fold.p, 0, q, itemIx[r]! * k, k))) ** 2;
+          sse[g]! += (score[r]! - clampRating(offset(u, itemIx[r]!) + fold.bu + dot(fold.p, 0, q, itemIx[r]! * k, k))) ** 2;
         }
       });
       n += end - start;
