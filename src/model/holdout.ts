@@ -27,7 +27,7 @@ export const HOLDOUT_PEERS = ['global-mean', 'baseline', 'knn-baseline', 'item-k
  * Peers with fixed settings (Surprise's defaults) need no validation rows: they are fitted on every row of
  * the rest. The others choose settings (or stop early) on a validation tenth of it.
  */
-const FIXED_SETTINGS = new Set(['global-mean', 'funk-svd', 'svdpp']);
+const FIXED_SETTINGS = new Set(['global-mean', 'funk-svd', 'svdpp', 'knn-baseline']);
 
 /** Below this many explicit rows left after the holdout, no split can choose anything. */
 export const HOLDOUT_MIN_ROWS = 200;
