@@ -97,6 +97,8 @@ export async function createWebServer(options: WebServerOptions): Promise<Fastif
   const catalogue = service.catalogue;
   const limiter = createRateLimiter({ perMinute: options.rateLimitPerMinute, ...(options.now ? { now: options.now } : {}) });
   const app = Fastify({ bodyLimit: BODY_LIMIT_BYTES, logger: false, return503OnClosing: false });
+  // The API speaks JSON only: a text/plain body gets "send JSON" rather than being read as a string.
+  app.removeContentTypeParser('text/plain');
   // The service rate-limits expensive calls per member; a visitor's member key is their address.
   const clientKey = (request: FastifyRequest) => `web:${request.ip}`;
 
