@@ -194,7 +194,7 @@ describe('rate limits', () => {
       expect((await ask()).status).toBe(200);
       const refused = await ask();
       expect(refused.status).toBe(429);
-      expect((await refused.json()).error).toMatch(/^Easy there! Try again in \d+ s\.$/);
+      expect(((await refused.json()) as { error: string }).error).toMatch(/^Easy there! Try again in \d+ s\.$/);
     } finally {
       await server.close();
       await strict.close();
