@@ -12,14 +12,16 @@
  * depends on the widths and the catalogue, not on training quality).
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadDataset } from '../src/data/dataset.js';
 import { WATCHED } from '../src/data/types.js';
-import { saveAnirecModel, trainAnirecModel } from '../src/model/anirecModel.js';
+import { loadAnirecModel, saveAnirecModel, trainAnirecModel, type AnirecModel } from '../src/model/anirecModel.js';
+import { openRatingsStore } from '../src/recommender/ratingsStore.js';
+import { createServiceFor } from '../src/recommender/service.js';
 import { launchChromium } from '../test/interfaces/web/browser.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -37,11 +39,21 @@ function percentile(sorted: Float64Array, p: number): number {
 // --- a model and the server, as `anirec web` runs ---------------------------------------------
 const work = mkdtempSync(join(tmpdir(), 'anirec-bench-web-'));
 const ds = await loadDataset(dataDir);
-const trainStart = performance.now();
-const model = await trainAnirecModel(ds, { explicitKinds: ['embedding'], explicit: { epochs: 2 }, implicit: { iterations: 2, threads: 2 }, beta: 0.1, quiet: true, log: () => {} });
-const modelDir = join(work, 'model');
-await saveAnirecModel(model, modelDir);
-console.log(`model for the bench trained in ${((performance.now() - trainStart) / 1000).toFixed(1)} s (${model.catalogue.anime.length} anime)`);
+// ANIREC_BENCH_MODEL=DIR serves a model trained before (on the same data) instead of training one.
+const reuse = process.env.ANIREC_BENCH_MODEL;
+let modelDir: string;
+let model: AnirecModel;
+if (reuse !== undefined && existsSync(join(reuse, 'info.json'))) {
+  modelDir = resolve(reuse);
+  model = await loadAnirecModel(modelDir);
+  console.log(`serving the model in ${modelDir} (${model.catalogue.anime.length} anime)`);
+} else {
+  const trainStart = performance.now();
+  model = await trainAnirecModel(ds, { explicitKinds: ['embedding'], explicit: { epochs: 2 }, implicit: { iterations: 2, threads: 2 }, beta: 0.1, quiet: true, log: () => {} });
+  modelDir = reuse !== undefined ? resolve(reuse) : join(work, 'model');
+  await saveAnirecModel(model, modelDir);
+  console.log(`model for the bench trained in ${((performance.now() - trainStart) / 1000).toFixed(1)} s (${model.catalogue.anime.length} anime), saved in ${modelDir}`);
+}
 
 // People with 50+ scores: their first 50 scored rows, as MyAnimeList ids, as the page would send them.
 const r = ds.ratings;
@@ -57,8 +69,23 @@ const bodies = [...byUser.values()].filter((l) => l.length === PROFILE_RATINGS).
 const popular = [...ds.catalogue.anime].sort((a, b) => b.members - a.members).slice(0, 500);
 const queries = popular.map((a, k) => `/api/search?q=${encodeURIComponent(a.name.slice(0, 3 + (k % 10)))}`);
 
+// The same call without HTTP, in this process: what the model and the service cost by themselves.
+const inProcessStore = await openRatingsStore(`sqlite://${join(work, 'in-process.sqlite')}`);
+const inProcess = createServiceFor({ model, store: inProcessStore, rateLimitPerMinute: 100_000 });
+const heldBodies = bodies.map((b) => (JSON.parse(b) as { ratings: { animeId: number; score: number }[] }).ratings);
+for (let k = 0; k < 200; k++) inProcess.recommendFor('bench', heldBodies[k % heldBodies.length]!, { count: 10 });
+const serviceTimes = new Float64Array(2000);
+for (let k = 0; k < serviceTimes.length; k++) {
+  const t0 = performance.now();
+  inProcess.recommendFor('bench', heldBodies[k % heldBodies.length]!, { count: 10 });
+  serviceTimes[k] = performance.now() - t0;
+}
+serviceTimes.sort();
+await inProcessStore.close();
+console.log(`service.recommendFor alone, ${PROFILE_RATINGS} ratings: p50 ${percentile(serviceTimes, 50).toFixed(2)} ms, p99 ${percentile(serviceTimes, 99).toFixed(2)} ms`);
+
 const server = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/interfaces/cli/main.ts'), 'web', '--port', '0'], {
-  cwd: work,
+  cwd: root,
   env: {
     ...process.env,
     ANIREC_MODEL_DIR: modelDir,
@@ -194,9 +221,10 @@ try {
     '|---|---|---|---|',
     `| ${recommend.label} at ${RATE}/s | ${row(recommend)} | ${row(peer)} | p99 < 20 ms |`,
     `| ${search.label} at ${RATE}/s | ${row(search)} | ${row(peer)} | p99 < 5 ms |`,
+    `| the same recommendations without HTTP (service.recommendFor in one process, one at a time) | ${percentile(serviceTimes, 50).toFixed(2)} / ${percentile(serviceTimes, 99).toFixed(2)} ms | | |`,
     `| first load of the page in Chromium (transferred) | ${(firstLoad / 1024).toFixed(1)} KB in ${sizes.length} responses | | < 300 KB |`,
     '',
-    `Peer: GET /api/health, a constant reply: HTTP, Fastify and the generator alone.`,
+    `Peer: GET /api/health, a constant reply: HTTP, Fastify and the generator alone. Load average when the last row ended: ${loadavg()[0]!.toFixed(2)} (2 cores; other work on the machine inflates the p99s).`,
     '',
   ].join('\n');
   mkdirSync(join(root, 'bench', 'results'), { recursive: true });
