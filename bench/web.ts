@@ -189,7 +189,9 @@ const loads: Record<string, Load> = {
 const measured: Record<string, Measured> = {};
 const loadAtStart = loadavg()[0]!;
 try {
-  for (const [name, load] of Object.entries(loads)) {
+  // Each goal then its peer right after it, so both see the same machine.
+  for (const name of ['recommend', 'recommendPeer', 'search', 'searchPeer']) {
+    const load = loads[name.replace(/^(recommend|search)Peer$/, 'peer')]!;
     await openLoop(load, RATE, WARM_SECONDS);
     const m = await openLoop(load, RATE, SECONDS);
     measured[name] = m;
@@ -209,7 +211,7 @@ try {
   const firstLoad = sizes.reduce((a, s) => a + s.bytes, 0);
   console.log(`first load: ${(firstLoad / 1024).toFixed(1)} KB in ${sizes.length} responses (${sizes.map((s) => `${s.url} ${(s.bytes / 1024).toFixed(1)} KB`).join(', ')})`);
 
-  const { recommend, search, peer } = measured as Record<'recommend' | 'search' | 'peer', Measured>;
+  const { recommend, recommendPeer, search, searchPeer } = measured as Record<'recommend' | 'recommendPeer' | 'search' | 'searchPeer', Measured>;
   const row = (m: Measured) => `${m.p50.toFixed(2)} / ${m.p99.toFixed(2)} ms (max ${m.max.toFixed(1)}), ${m.ok}/${m.sent} answered`;
   const md = [
     `### Web page (\`npx tsx bench/web.ts\`)`,
@@ -217,10 +219,10 @@ try {
     `\`anirec web\` in its own process on a model trained on ${dataDir.split('/').slice(-1)[0]} (${model.catalogue.anime.length.toLocaleString('en-US')} anime), ready ${readySeconds.toFixed(2)} s after spawn; ` +
       `an open-loop generator in another process offers ${RATE} requests/s for ${SECONDS} s per row (after ${WARM_SECONDS} s of warm-up), ${bodies.length} different people of ${PROFILE_RATINGS} ratings, ${queries.length} different search prefixes. Load average at start ${loadAtStart.toFixed(2)}.`,
     '',
-    '| goal | ours p50 / p99 | peer p50 / p99 (same server, same rate) | target |',
+    '| goal | ours p50 / p99 | peer p50 / p99 (same server and rate, measured right after) | target |',
     '|---|---|---|---|',
-    `| ${recommend.label} at ${RATE}/s | ${row(recommend)} | ${row(peer)} | p99 < 20 ms |`,
-    `| ${search.label} at ${RATE}/s | ${row(search)} | ${row(peer)} | p99 < 5 ms |`,
+    `| ${recommend.label} at ${RATE}/s | ${row(recommend)} | ${row(recommendPeer)} | p99 < 20 ms |`,
+    `| ${search.label} at ${RATE}/s | ${row(search)} | ${row(searchPeer)} | p99 < 5 ms |`,
     `| the same recommendations without HTTP (service.recommendFor in one process, one at a time) | ${percentile(serviceTimes, 50).toFixed(2)} / ${percentile(serviceTimes, 99).toFixed(2)} ms | | |`,
     `| first load of the page in Chromium (transferred) | ${(firstLoad / 1024).toFixed(1)} KB in ${sizes.length} responses | | < 300 KB |`,
     '',
