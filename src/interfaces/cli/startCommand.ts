@@ -85,7 +85,10 @@ export async function runStart(argv: string[]): Promise<number> {
       const { startBot } = await import('../discord/bot.js');
       log.info(`backend: Discord (${config.discordApiUrl})`);
       const bot = await startBot({ config, model, store, log });
-      const web = config.webPort === undefined ? undefined : await startConfiguredWeb(config, bot.service, config.webPort, log);
+      const web = config.webPort === undefined ? undefined : await startConfiguredWeb(config, bot.service, config.webPort, log).catch(async (error: unknown) => {
+        await bot.stop();
+        throw error;
+      });
       ready();
       const signal = await waitForSignal();
       log.info(`${signal}: shutting down`);

@@ -11,7 +11,7 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
 import type { Anime } from '../../data/types.js';
-import { isAnirecError } from '../../errors.js';
+import { InvalidOptionError, isAnirecError } from '../../errors.js';
 import { silentLogger, type Logger } from '../../log.js';
 import { createRateLimiter } from '../../recommender/rateLimiter.js';
 import { animeUrl, type AnimeView, type AnirecService } from '../../recommender/service.js';
@@ -184,7 +184,16 @@ export async function createWebServer(options: WebServerOptions): Promise<Fastif
 /** Creates the server and listens; `port` 0 takes any free port. */
 export async function startWebServer(options: WebServerOptions & { port: number; host: string }): Promise<RunningWebServer> {
   const app = await createWebServer(options);
-  await app.listen({ port: options.port, host: options.host });
+  try {
+    await app.listen({ port: options.port, host: options.host });
+  } catch (error) {
+    await app.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new InvalidOptionError('port', `${options.port} on ${options.host} is already in use; choose another with --port or ANIREC_WEB_PORT`);
+    if (code === 'EACCES') throw new InvalidOptionError('port', `${options.port} on ${options.host} needs more privileges; choose a port above 1023`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new InvalidOptionError('host', `${options.host} is not an address of this machine`);
+    throw error;
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : options.port;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;

@@ -33,6 +33,15 @@ describe('anirec web', () => {
     expect(await child.exited).toBe(1);
     expect(child.stderr()).toBe('anirec web: --port: "eighty" is not a whole number\n');
   });
+  it('given a port already in use then it says so in one line and exits 1', async () => {
+    const first = spawnAnirec(['web', '--port', '0'], env);
+    const url = URL_LINE.exec(await first.waitForOutput(URL_LINE, 60_000))![1]!;
+    const port = new URL(url).port;
+    const second = spawnAnirec(['web', '--port', port], env);
+    expect(await second.exited).toBe(1);
+    expect(second.stderr()).toContain(`anirec web: port: ${port} on 127.0.0.1 is already in use; choose another with --port or ANIREC_WEB_PORT\n`);
+    expect(await first.stop()).toBe(0);
+  });
 });
 
 describe('anirec start with ANIREC_WEB_PORT', () => {
