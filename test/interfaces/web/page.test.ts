@@ -38,6 +38,9 @@ async function visit(options: { viewport?: { width: number; height: number }; is
   return { context, page: await context.newPage() };
 }
 
+// Generous: the page waits on the server and a busy machine can take seconds (vitest's default is 1 s).
+const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 20_000 });
+
 const pickIds = (page: Page) => page.locator('#picks > li[data-anime-id]').evaluateAll((nodes) => nodes.map((n) => Number(n.getAttribute('data-anime-id'))));
 
 async function rateBySearch(page: Page, text: string, pickName: string, score: number, how: 'keyboard' | 'mouse') {
@@ -49,7 +52,7 @@ async function rateBySearch(page: Page, text: string, pickName: string, score: n
     const names = await page.getByRole('option').allTextContents();
     const at = names.findIndex((n) => n.startsWith(`${pickName} `));
     for (let i = 0; i <= at; i++) await search.press('ArrowDown');
-    await expect.poll(() => option.getAttribute('aria-selected')).toBe('true');
+    await poll(() => option.getAttribute('aria-selected')).toBe('true');
     await search.press('Enter');
   } else await option.click();
   await page.getByLabel('Your score', { exact: true }).selectOption(String(score));
@@ -70,30 +73,30 @@ describe('the web page in Chromium', () => {
     const firstLoad = loaded.reduce((a, b) => a + b, 0);
     expect(firstLoad).toBeGreaterThan(5_000);
     expect(firstLoad).toBeLessThan(300 * 1024);
-    await expect.poll(() => page.locator('#picks-note').textContent()).toBe('The most popular anime: rate a few to get picks for you.');
+    await poll(() => page.locator('#picks-note').textContent()).toBe('The most popular anime: rate a few to get picks for you.');
 
     await rateBySearch(page, 'action story', 'Action Story 1', 10, 'keyboard');
     await rateBySearch(page, 'Action Story 2', 'Action Story 2', 9, 'mouse');
     await rateBySearch(page, 'comedy sto', 'Comedy Story 1', 2, 'keyboard');
     const rated = [1000, 1004, 1001];
-    await expect.poll(() => page.locator('#picks-note').textContent()).toBe('Picked for your 3 ratings.');
+    await poll(() => page.locator('#picks-note').textContent()).toBe('Picked for your 3 ratings.');
     const picks = await pickIds(page);
     expect(picks).toHaveLength(10);
     for (const id of rated) expect(picks).not.toContain(id);
-    await expect.poll(() => page.locator('#picks .because').first().textContent()).toMatch(/^Because you liked Action Story [12]$/);
+    await poll(() => page.locator('#picks .because').first().textContent()).toMatch(/^Because you liked Action Story [12]$/);
 
     // Genre filter: every pick shown is a Comedy.
     await page.getByLabel('Genre').selectOption('Comedy');
-    await expect.poll(async () => (await page.locator('#picks > li .meta').allTextContents()).every((t) => t.includes('Comedy'))).toBe(true);
+    await poll(async () => (await page.locator('#picks > li .meta').allTextContents()).every((t) => t.includes('Comedy'))).toBe(true);
     await page.getByLabel('Genre').selectOption('');
-    await expect.poll(async () => (await page.locator('#picks > li .meta').allTextContents()).some((t) => t.includes('Action'))).toBe(true);
+    await poll(async () => (await page.locator('#picks > li .meta').allTextContents()).some((t) => t.includes('Action'))).toBe(true);
 
     // Similar anime of the first pick.
     const first = page.locator('#picks > li').first();
     const firstName = await first.locator('.title').textContent();
     expect(await first.locator('a.title').getAttribute('href')).toMatch(/^https:\/\/myanimelist\.net\/anime\/\d+$/);
     await first.getByRole('button', { name: `Similar to ${firstName}` }).click();
-    await expect.poll(() => page.locator('#similar-note').textContent()).toBe(`Most like ${firstName}:`);
+    await poll(() => page.locator('#similar-note').textContent()).toBe(`Most like ${firstName}:`);
     const similar = await page.locator('#similar-list > li .title').allTextContents();
     expect(similar).toHaveLength(10);
     expect(similar).not.toContain(firstName);
@@ -104,17 +107,17 @@ describe('the web page in Chromium', () => {
 
     // Reload: the ratings come back from localStorage, scores included, and picks still exclude them.
     await page.reload({ waitUntil: 'networkidle' });
-    await expect.poll(() => page.locator('#ratings li').count()).toBe(3);
+    await poll(() => page.locator('#ratings li').count()).toBe(3);
     expect(await page.getByLabel('Your score for Action Story 1').inputValue()).toBe('10');
     expect(await page.getByLabel('Your score for Action Story 2').inputValue()).toBe('9');
     expect(await page.getByLabel('Your score for Comedy Story 1').inputValue()).toBe('2');
-    await expect.poll(() => page.locator('#picks-note').textContent()).toBe('Picked for your 3 ratings.');
+    await poll(() => page.locator('#picks-note').textContent()).toBe('Picked for your 3 ratings.');
     for (const id of rated) expect(await pickIds(page)).not.toContain(id);
 
     // Removing one rating takes it out of the list and of storage.
     await page.getByRole('button', { name: 'Remove my rating of Comedy Story 1' }).click();
-    await expect.poll(() => page.evaluate("JSON.parse(localStorage.getItem('anirec.ratings.v1') ?? '[]').length")).toBe(2);
-    await expect.poll(() => page.locator('#picks-note').textContent()).toBe('Picked for your 2 ratings.');
+    await poll(() => page.evaluate("JSON.parse(localStorage.getItem('anirec.ratings.v1') ?? '[]').length")).toBe(2);
+    await poll(() => page.locator('#picks-note').textContent()).toBe('Picked for your 2 ratings.');
     await context.close();
     expect(outside).toEqual([]);
   });
@@ -128,7 +131,7 @@ describe('the web page in Chromium', () => {
     expect(await table.locator('tbody th').allTextContents()).toEqual(['global-mean', 'baseline', 'popularity']);
     expect(await table.locator('tbody tr').first().locator('td').first().textContent()).toMatch(/^\d\.\d{4}$/);
     const charts = page.locator('#report-charts img');
-    await expect.poll(() => charts.count()).toBe(2);
+    await poll(() => charts.count()).toBe(2);
     // Typed loosely: the test is compiled without the DOM library.
     const chartStates = await charts.evaluateAll((imgs) => imgs.map((img) => ({ alt: img.getAttribute('alt'), complete: (img as unknown as { complete: boolean }).complete, width: (img as unknown as { naturalWidth: number }).naturalWidth })));
     for (const c of chartStates) {
@@ -145,7 +148,7 @@ describe('the web page in Chromium', () => {
     const { context, page } = await visit({ viewport: { width: 390, height: 844 }, isMobile: true });
     await page.goto(web.url, { waitUntil: 'networkidle' });
     await rateBySearch(page, 'drama', 'Drama Story 1', 8, 'mouse');
-    await expect.poll(() => page.locator('#picks-note').textContent()).toBe('Picked for your 1 rating.');
+    await poll(() => page.locator('#picks-note').textContent()).toBe('Picked for your 1 rating.');
     const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     expect(overflow).toBeLessThanOrEqual(0);
     await page.screenshot({ path: join(shotDir, 'web-phone.png') });
