@@ -12,7 +12,7 @@
  * depends on the widths and the catalogue, not on training quality).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -128,6 +128,14 @@ interface Measured {
   p50: number;
   p99: number;
   max: number;
+  /** CPU time the server process spent per request (user + system): what the p99s cost without the queueing. */
+  cpuPerRequest?: number;
+}
+
+/** The server process's CPU time so far (Linux /proc: utime + stime in clock ticks of 10 ms). */
+function serverCpuMs(): number {
+  const fields = readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
@@ -193,9 +201,11 @@ try {
   for (const name of ['recommend', 'recommendPeer', 'search', 'searchPeer']) {
     const load = loads[name.replace(/^(recommend|search)Peer$/, 'peer')]!;
     await openLoop(load, RATE, WARM_SECONDS);
+    const cpuBefore = serverCpuMs();
     const m = await openLoop(load, RATE, SECONDS);
+    m.cpuPerRequest = (serverCpuMs() - cpuBefore) / m.sent;
     measured[name] = m;
-    console.log(`${m.label}: ${m.ok}/${m.sent} answered 200 at ${m.achievedRate.toFixed(0)}/s, p50 ${m.p50.toFixed(2)} ms, p99 ${m.p99.toFixed(2)} ms, max ${m.max.toFixed(1)} ms`);
+    console.log(`${m.label}: ${m.ok}/${m.sent} answered 200 at ${m.achievedRate.toFixed(0)}/s, p50 ${m.p50.toFixed(2)} ms, p99 ${m.p99.toFixed(2)} ms, max ${m.max.toFixed(1)} ms; server CPU ${m.cpuPerRequest.toFixed(2)} ms per request`);
   }
 
   // First load in a real browser: every byte of every response the page needs to show itself.
@@ -212,7 +222,7 @@ try {
   console.log(`first load: ${(firstLoad / 1024).toFixed(1)} KB in ${sizes.length} responses (${sizes.map((s) => `${s.url} ${(s.bytes / 1024).toFixed(1)} KB`).join(', ')})`);
 
   const { recommend, recommendPeer, search, searchPeer } = measured as Record<'recommend' | 'recommendPeer' | 'search' | 'searchPeer', Measured>;
-  const row = (m: Measured) => `${m.p50.toFixed(2)} / ${m.p99.toFixed(2)} ms (max ${m.max.toFixed(1)}), ${m.ok}/${m.sent} answered`;
+  const row = (m: Measured) => `${m.p50.toFixed(2)} / ${m.p99.toFixed(2)} ms (max ${m.max.toFixed(1)}), ${m.ok}/${m.sent} answered, server CPU ${m.cpuPerRequest!.toFixed(2)} ms/request`;
   const md = [
     `### Web page (\`npx tsx bench/web.ts\`)`,
     '',
