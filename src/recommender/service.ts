@@ -61,6 +61,12 @@ export interface RecommendOptions {
   type?: string | null;
 }
 
+/** A rating held by the caller rather than the store (MyAnimeList id, score 1..10). */
+export interface HeldRating {
+  animeId: number;
+  score: number;
+}
+
 export interface RecommendResult {
   picks: RecommendedPick[];
   /** false when the member has no ratings yet and gets popular picks. */
@@ -111,6 +117,11 @@ export interface AnirecService {
   rate(userId: string, anime: string, score: number): Promise<RateResult>;
   unrate(userId: string, anime: string): Promise<UnrateResult>;
   recommend(userId: string, options?: RecommendOptions): Promise<RecommendResult>;
+  /**
+   * Recommendations for ratings the caller holds (a web visitor's browser sends them with each request):
+   * folded in for this call only, nothing stored. `clientKey` is what the rate limit counts.
+   */
+  recommendFor(clientKey: string, ratings: readonly HeldRating[], options?: RecommendOptions): RecommendResult;
   similar(userId: string, anime: string, count?: number | string | null): SimilarResult;
   listRatings(userId: string, page?: number): Promise<RatingsPage>;
   /** Deletes everything stored about the member; true when there was something. */
@@ -291,6 +302,47 @@ export function createService(deps: ServiceDeps): AnirecService {
   const matchesFilter = (itemIx: number, genreIx: number | undefined, typeIx: number | undefined) =>
     (genreIx === undefined || catalogue.genreIx[itemIx]!.includes(genreIx)) && (typeIx === undefined || catalogue.typeIx[itemIx] === typeIx);
 
+  const resolveRecommendOptions = (options: RecommendOptions) => ({
+    count: resolveCount(options.count),
+    genreIx: resolveGenre(catalogue, options.genre),
+    typeIx: resolveType(catalogue, options.type),
+  });
+
+  const recommendMember = (
+    member: Member | undefined,
+    { count, genreIx, typeIx }: ReturnType<typeof resolveRecommendOptions>,
+  ): RecommendResult => {
+    const filters = {
+      ...(genreIx !== undefined ? { genre: catalogue.genreNames[genreIx]! } : {}),
+      ...(typeIx !== undefined ? { type: catalogue.typeNames[typeIx]! } : {}),
+    };
+    if (member?.folded === undefined) {
+      const picks: RecommendedPick[] = [];
+      for (const itemIx of popularOrder) {
+        if (picks.length >= count) break;
+        if (member?.rated.has(itemIx) || !matchesFilter(itemIx, genreIx, typeIx)) continue;
+        picks.push({ anime: view(itemIx), score: model.popularity[itemIx]!, because: [] });
+      }
+      return { picks, personalised: false, ...filters };
+    }
+    const filterKey = `${genreIx ?? ''}|${typeIx ?? ''}`;
+    let top = member.topByFilter.get(filterKey);
+    if (top === undefined) {
+      // model.recommend skips predicting anime that cannot make the list (same picks as scoring them all).
+      const filter = genreIx !== undefined || typeIx !== undefined ? (itemIx: number) => matchesFilter(itemIx, genreIx, typeIx) : undefined;
+      const best = model.recommend(member.folded, MAX_COUNT, { exclude: member.rated, ...(filter !== undefined ? { filter } : {}) });
+      top = { items: Int32Array.from(best, (pick) => pick.itemIx), scores: Float32Array.from(best, (pick) => pick.score) };
+      member.topByFilter.set(filterKey, top);
+    }
+    const { scores } = top;
+    const picks = Array.from(top.items.subarray(0, count), (itemIx, rank) => ({
+      anime: view(itemIx),
+      score: scores[rank]!,
+      because: Array.from(model.explain(member.profile, itemIx, 1), view),
+    }));
+    return { picks, personalised: true, ...filters };
+  };
+
   return {
     catalogue,
 
@@ -323,40 +375,17 @@ export function createService(deps: ServiceDeps): AnirecService {
     },
 
     async recommend(userId, options = {}) {
-      const count = resolveCount(options.count);
-      const genreIx = resolveGenre(catalogue, options.genre);
-      const typeIx = resolveType(catalogue, options.type);
+      const wanted = resolveRecommendOptions(options);
       rateLimiter.take(userId);
-      const member = await loadMember(userId);
-      const filters = {
-        ...(genreIx !== undefined ? { genre: catalogue.genreNames[genreIx]! } : {}),
-        ...(typeIx !== undefined ? { type: catalogue.typeNames[typeIx]! } : {}),
-      };
-      if (member?.folded === undefined) {
-        const picks: RecommendedPick[] = [];
-        for (const itemIx of popularOrder) {
-          if (picks.length >= count) break;
-          if (member?.rated.has(itemIx) || !matchesFilter(itemIx, genreIx, typeIx)) continue;
-          picks.push({ anime: view(itemIx), score: model.popularity[itemIx]!, because: [] });
-        }
-        return { picks, personalised: false, ...filters };
-      }
-      const filterKey = `${genreIx ?? ''}|${typeIx ?? ''}`;
-      let top = member.topByFilter.get(filterKey);
-      if (top === undefined) {
-        // model.recommend skips predicting anime that cannot make the list (same picks as scoring them all).
-        const filter = genreIx !== undefined || typeIx !== undefined ? (itemIx: number) => matchesFilter(itemIx, genreIx, typeIx) : undefined;
-        const best = model.recommend(member.folded, MAX_COUNT, { exclude: member.rated, ...(filter !== undefined ? { filter } : {}) });
-        top = { items: Int32Array.from(best, (pick) => pick.itemIx), scores: Float32Array.from(best, (pick) => pick.score) };
-        member.topByFilter.set(filterKey, top);
-      }
-      const { scores } = top;
-      const picks = Array.from(top.items.subarray(0, count), (itemIx, rank) => ({
-        anime: view(itemIx),
-        score: scores[rank]!,
-        because: Array.from(model.explain(member.profile, itemIx, 1), view),
-      }));
-      return { picks, personalised: true, ...filters };
+      return recommendMember(await loadMember(userId), wanted);
+    },
+
+    recommendFor(clientKey, ratings, options = {}) {
+      const wanted = resolveRecommendOptions(options);
+      rateLimiter.take(clientKey);
+      const held: Record<string, number> = {};
+      for (const { animeId, score } of ratings) held[String(animeId)] = score;
+      return recommendMember(memberFrom({ ratings: held, updatedAt: 0 }, true), wanted);
     },
 
     similar(userId, anime, count) {

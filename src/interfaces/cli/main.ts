@@ -19,6 +19,7 @@ const SUBCOMMANDS: Record<string, Loader> = {
   similar: () => import('./similarCommand.js'),
   'deploy-commands': () => import('./deployCommand.js'),
   start: () => import('./startCommand.js'),
+  web: () => import('./webCommand.js'),
 };
 
 async function printHelp(): Promise<void> {

@@ -8,7 +8,7 @@ import type { Config } from '../../config.js';
 import { createLogger, type Logger } from '../../log.js';
 import type { AnirecModel } from '../../model/anirecModel.js';
 import type { RatingsStore } from '../../recommender/ratingsStore.js';
-import { createServiceFor } from '../../recommender/service.js';
+import { createServiceFor, type AnirecService } from '../../recommender/service.js';
 import { loadCommands } from './commandRegistry.js';
 import { createDispatcher } from './dispatch.js';
 import { explainDiscordFailure } from './explainFailure.js';
@@ -24,6 +24,8 @@ export interface StartBotOptions {
 
 export interface RunningBot {
   client: Client;
+  /** The service behind the commands (the web page beside the bot uses it too). */
+  service: AnirecService;
   stop(): Promise<void>;
 }
 
@@ -62,6 +64,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   log.info(`logged in to Discord as ${client.user?.tag ?? 'unknown'} with ${commands.size} commands`);
   return {
     client,
+    service,
     async stop() {
       await client.destroy();
     },
