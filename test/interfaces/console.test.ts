@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTitleIndex } from '../../src/data/titles.js';
-import { parseConsoleLine, runConsole } from '../../src/interfaces/console.js';
+import { loadCommands } from '../../src/interfaces/commandRegistry.js';
+import { optionNames, parseConsoleLine, runConsole } from '../../src/interfaces/console.js';
 import { createRateLimiter } from '../../src/recommender/rateLimiter.js';
 import { openRatingsStore, type RatingsStore } from '../../src/recommender/ratingsStore.js';
 import { createService } from '../../src/recommender/service.js';
@@ -23,11 +24,12 @@ afterAll(async () => {
 const tempDir = () => mkdtempSync(join(tmpdir(), 'anirec-'));
 
 describe('parseConsoleLine', () => {
-  it('given name:value options then they are split from the positional text; a colon inside a title stays', () => {
-    expect(parseConsoleLine('/recommend count:5 genre:Slice of Life')).toEqual({ command: 'recommend', positional: '', options: { count: '5', genre: 'Slice of Life' } });
-    expect(parseConsoleLine('/rate Re:Zero 9')).toEqual({ command: 'rate', positional: 'Re:Zero 9', options: {} });
-    expect(parseConsoleLine('/similar Steins;Gate count:3')).toEqual({ command: 'similar', positional: 'Steins;Gate', options: { count: '3' } });
-    expect(parseConsoleLine('help')).toEqual({ command: 'help', positional: '', options: {} });
+  it('given name:value options then they are split from the positional text; a colon inside a title stays', async () => {
+    const known = optionNames((await loadCommands()).commands);
+    expect(parseConsoleLine('/recommend count:5 genre:Slice of Life', known)).toEqual({ command: 'recommend', positional: '', options: { count: '5', genre: 'Slice of Life' } });
+    expect(parseConsoleLine('/rate Re:Zero 9', known)).toEqual({ command: 'rate', positional: 'Re:Zero 9', options: {} });
+    expect(parseConsoleLine('/similar Steins;Gate count:3', known)).toEqual({ command: 'similar', positional: 'Steins;Gate', options: { count: '3' } });
+    expect(parseConsoleLine('help', known)).toEqual({ command: 'help', positional: '', options: {} });
   });
 });
 
@@ -65,10 +67,10 @@ describe('runConsole', () => {
     );
   });
 
-  it('given /forget-me then it asks first: n keeps everything, y deletes it', async () => {
-    const out = await session(['/rate Action Story 1 9', '/forget-me', 'n', '/forget-me', 'y', '/ratings']);
-    expect(out).toContain('Are you sure? (y/n) \nCancelled: nothing was deleted.\n');
-    expect(out).toContain('Are you sure? (y/n) \nDone: everything stored about you is deleted.\n');
+  it('given /forget-me then it asks first: cancel keeps everything, confirm deletes it', async () => {
+    const out = await session(['/rate Action Story 1 9', '/forget-me', 'cancel', '/forget-me', 'confirm', '/ratings']);
+    expect(out).toContain('Are you sure?\n(press a button: confirm, cancel)\nCancelled: nothing was deleted.\n');
+    expect(out).toContain('Are you sure?\n(press a button: confirm, cancel)\nDone: everything stored about you is deleted.\n');
     expect(out.endsWith('You have not rated anything yet. Use /rate to start.\n')).toBe(true);
   });
 

@@ -25,9 +25,9 @@ beforeAll(async () => {
   const { commands } = await loadCommands();
   // A command that fails in a way we did not plan, to see the apology path.
   commands.set('boom', {
-    data: { name: 'boom', toJSON: () => ({ name: 'boom', description: 'x' }) },
-    async execute(interaction) {
-      await interaction.deferReply();
+    data: { name: 'boom', description: 'x', toJSON: () => ({ name: 'boom', description: 'x' }) },
+    async execute({ defer }) {
+      await defer();
       throw new Error('database exploded at /secret/path');
     },
   });
