@@ -5,6 +5,7 @@
  * deploy-commands all read the same modules; a new command is one new file in commands/.
  */
 import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import { InvalidOptionError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { AnirecService, Choice } from '../recommender/service.js';
 import type { ReplyView } from './render.js';
@@ -73,4 +74,10 @@ export interface Command {
   recordsUse?: boolean;
   /** Buttons whose customId starts with `<command name>:`; `args` are the parts after it. */
   button?(context: CommandContext, args: string[]): Promise<void>;
+}
+
+/** The server a command compares members in; a DM gets a clear answer instead. */
+export function requireGuild(context: Pick<CommandContext, 'guild'>): string {
+  if (context.guild === null) throw new InvalidOptionError('server', 'this works inside a server, where members can be compared');
+  return context.guild.id;
 }
