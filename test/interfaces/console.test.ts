@@ -83,6 +83,39 @@ describe('runConsole', () => {
   });
 });
 
+describe('the console as several local members', () => {
+  it('given /as then commands act as that member: twins, affinity and a watch party between local members', async () => {
+    const out = await session([
+      '/rate Action Story 1 9', '/rate Action Story 2 10', '/rate Comedy Story 1 2',
+      '/as alice', '/rate Action Story 1 10', '/rate Action Story 2 9', '/rate Comedy Story 1 1',
+      '/as bob', '/rate Comedy Story 1 10', '/rate Action Story 1 2',
+      '/as', '/twins', '/affinity member:console', '/watch-party members:@console @carol',
+      '/as console', '/ratings',
+    ]);
+    expect(out).toContain('You are alice.\n');
+    expect(out).toContain('You are bob.\n');
+    // bob's twins: alice and console, by name; bob's ratings are his own.
+    const twins = /== Your taste twins in this server ==\n([\s\S]*?)\n\(/.exec(out)?.[1] ?? '';
+    expect(twins.split('\n').map((l) => l.replace(/^\d\. /, '').replace(/ ·.*/, '')).sort()).toEqual(['alice', 'console']);
+    expect(twins).toMatch(/^1\. (alice|console) · \*?\*?~?-?\d/);
+    expect(out).toContain('== Taste affinity ==\nWith console\n');
+    expect(out).toContain('== Watch party for 2 ==\nFor bob, console: anime none of you has seen');
+    expect(out).toContain('Left out (no ratings yet, try /rate): carol.');
+    expect(out).toMatch(/bob \d+\.\d · console \d+\.\d/);
+    expect(out.endsWith('(Page 1/1 · 3 anime)\n')).toBe(true);
+  });
+
+  it('given /help then every command of commands/ is listed from its definition, with /as', async () => {
+    const out = await session(['/help']);
+    for (const name of ['affinity', 'forget-me', 'import', 'privacy', 'rate', 'ratings', 'recommend', 'server-top', 'similar', 'twins', 'unrate', 'watch-party']) {
+      expect(out).toMatch(new RegExp(`^  /${name}\\b`, 'm'));
+    }
+    expect(out).toContain('/rate <anime> <score:N>');
+    expect(out).toContain('/affinity <member:member>');
+    expect(out).toContain('/as <name>');
+  });
+});
+
 describe('anirec start without DISCORD_TOKEN', () => {
   it('given piped commands then the console runs them against the trained model and exits at EOF', async () => {
     const storeFile = join(tempDir(), 'store', 'anirec.sqlite');
