@@ -61,12 +61,60 @@ export function sharedStats(a: ScoredList, b: ScoredList): SharedStats {
       sxy += u * v;
     }
   }
+  return { n, pearson: pearsonFromSums(n, sx, sy, sxx, syy, sxy) };
+}
+
+/** Pearson from running sums; NaN when fewer than 2 pairs or either side never varies. */
+export function pearsonFromSums(n: number, sx: number, sy: number, sxx: number, syy: number, sxy: number): number {
   // Integer sums stay exact in doubles; the centred form below is the textbook one.
   const cov = sxy - (sx * sy) / n;
   const vx = sxx - (sx * sx) / n;
   const vy = syy - (sy * sy) / n;
-  const pearson = n >= 2 && vx > 0 && vy > 0 ? cov / Math.sqrt(vx * vy) : Number.NaN;
-  return { n, pearson };
+  return n >= 2 && vx > 0 && vy > 0 ? cov / Math.sqrt(vx * vy) : Number.NaN;
+}
+
+/**
+ * The affinity figure of one member against many, without allocating per member: `mine` holds the
+ * caller's score per itemIx (0 = not scored), so each other member costs one pass over their own scores.
+ * Writes value x 100 (NaN: no figure), and whether it is MAL's figure, per member.
+ */
+export function affinityAgainst(
+  mine: Int8Array,
+  myTaste: Float32Array | undefined,
+  others: readonly { scored: ScoredList; taste: Float32Array | undefined }[],
+  values: Float64Array,
+  isMal: Uint8Array,
+): void {
+  for (let m = 0; m < others.length; m++) {
+    const { scored, taste } = others[m]!;
+    const items = scored.items;
+    const scores = scored.scores;
+    let n = 0;
+    let sx = 0;
+    let sy = 0;
+    let sxx = 0;
+    let syy = 0;
+    let sxy = 0;
+    for (let j = 0; j < items.length; j++) {
+      const u = mine[items[j]!]!;
+      if (u === 0) continue;
+      const v = scores[j]!;
+      n++;
+      sx += u;
+      sy += v;
+      sxx += u * u;
+      syy += v * v;
+      sxy += u * v;
+    }
+    const r = n >= MAL_MIN_SHARED ? pearsonFromSums(n, sx, sy, sxx, syy, sxy) : Number.NaN;
+    if (Number.isFinite(r)) {
+      values[m] = 100 * r;
+      isMal[m] = 1;
+    } else {
+      values[m] = myTaste === undefined || taste === undefined ? Number.NaN : 100 * Math.max(-1, Math.min(1, cosine(myTaste, taste)));
+      isMal[m] = 0;
+    }
+  }
 }
 
 /** Pairs of scores of the anime both scored: [itemIx, score of a, score of b]. */

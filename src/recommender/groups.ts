@@ -7,7 +7,9 @@
  */
 import { InvalidOptionError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { selectTopK } from '../model/topK.js';
 import {
+  affinityAgainst,
   affinityFigure,
   biggestDisagreement,
   createTasteSpace,
@@ -84,8 +86,10 @@ export interface GroupService {
 interface Derived {
   scored: ScoredList;
   taste: Float32Array | undefined;
-  predictions?: Float32Array;
 }
+
+/** Members whose predictions over the whole catalogue stay in memory (48 KB each for 12,294 anime). */
+export const PREDICTION_CACHE = 512;
 
 export const HIDDEN_SELF = 'you left the server lists with /privacy; use /privacy lists:visible to join them again';
 
@@ -106,14 +110,18 @@ export function createGroupService(deps: { service: AnirecService; log: Logger }
     return d;
   };
 
+  // Keyed by the member object, which the service replaces on each change of ratings: a stale entry is never hit.
+  const predictions = new Map<MemberState, Float32Array>();
   const predictionsOf = (member: MemberState): Float32Array => {
-    const d = derive(member);
-    if (d.predictions === undefined) {
-      const out = new Float32Array(nItems);
+    let out = predictions.get(member);
+    if (out === undefined) {
+      out = new Float32Array(nItems);
       for (let i = 0; i < nItems; i++) out[i] = model.predictFolded(member.folded!, i);
-      d.predictions = out;
     }
-    return d.predictions;
+    predictions.delete(member);
+    predictions.set(member, out);
+    if (predictions.size > PREDICTION_CACHE) predictions.delete(predictions.keys().next().value!);
+    return out;
   };
 
   /** In this server's lists: used the bot here (both the record and the server's list say so) and not hidden. */
@@ -155,23 +163,26 @@ export function createGroupService(deps: { service: AnirecService; log: Logger }
       const guildIds = await service.guildMembers(guildId);
       const ids = [...guildIds].filter((id) => id !== selfId);
       const states = await service.members(ids);
-      const found: { memberId: string; figure: AffinityFigure; member: MemberState }[] = [];
-      let compared = 0;
+      const candidates: { id: string; member: MemberState; derived: Derived }[] = [];
       for (let k = 0; k < ids.length; k++) {
         const member = states[k];
-        if (!listed(member, guildId, guildIds, ids[k]!)) continue;
-        const theirs = derive(member);
-        const figure = affinityFigure(sharedStats(mine.scored, theirs.scored), mine.taste, theirs.taste);
-        if (figure === undefined) continue;
-        compared++;
-        found.push({ memberId: ids[k]!, figure, member });
+        if (listed(member, guildId, guildIds, ids[k]!)) candidates.push({ id: ids[k]!, member, derived: derive(member) });
       }
-      found.sort((p, q) => q.figure.value - p.figure.value || (p.memberId < q.memberId ? -1 : 1));
+      const dense = new Int8Array(nItems);
+      for (let j = 0; j < mine.scored.items.length; j++) dense[mine.scored.items[j]!] = mine.scored.scores[j]!;
+      const values = new Float64Array(candidates.length);
+      const isMal = new Uint8Array(candidates.length);
+      affinityAgainst(dense, mine.taste, candidates.map((c) => c.derived), values, isMal);
+      let compared = 0;
+      for (const v of values) if (Number.isFinite(v)) compared++;
+      // selectTopK skips NaN (no figure); ties keep the earlier member of the server's list.
       return {
         compared,
-        twins: found.slice(0, TWINS_COUNT).map(({ memberId, figure, member }) => {
-          const favourite = sharedFavourite(mine.scored, derive(member).scored);
-          return { memberId, figure, favourite: favourite === undefined ? undefined : animeView(catalogue, favourite) };
+        twins: Array.from(selectTopK(values, TWINS_COUNT), (k) => {
+          const { id, derived } = candidates[k]!;
+          const figure = affinityFigure(sharedStats(mine.scored, derived.scored), mine.taste, derived.taste)!;
+          const favourite = sharedFavourite(mine.scored, derived.scored);
+          return { memberId: id, figure, favourite: favourite === undefined ? undefined : animeView(catalogue, favourite) };
         }),
       };
     },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { WATCHED } from '../../src/data/types.js';
 import {
+  affinityAgainst,
   affinityFigure,
   biggestDisagreement,
   MAL_MIN_SHARED,
@@ -79,6 +80,33 @@ describe('affinity', () => {
     expect(ten).toEqual({ kind: 'estimate', shared: 10, value: expect.closeTo(96, 4) });
     // Without taste vectors (a member the model does not know) there is no figure at all.
     expect(affinityFigure(sharedStats(scoredList(profileOf(base)), scoredList(profileOf(other))), undefined, tasteOther)).toBeUndefined();
+  });
+
+  it('given one member against many then the one-pass figures equal the pairwise ones, MAL\'s or the estimate', () => {
+    const rand = mulberry32(3);
+    const unit = () => {
+      const v = Float32Array.from({ length: 8 }, () => rand() - 0.5);
+      const norm = Math.hypot(...v);
+      return v.map((x) => x / norm);
+    };
+    const me = randomMember(rand, 60, 40);
+    const myScored = scoredList(profileOf(me));
+    const myTaste = unit();
+    const others = Array.from({ length: 300 }, () => ({ scored: scoredList(profileOf(randomMember(rand, 60, 5 + Math.floor(rand() * 40)))), taste: unit() }));
+    const dense = new Int8Array(60);
+    myScored.items.forEach((ix, j) => (dense[ix] = myScored.scores[j]!));
+    const values = new Float64Array(others.length);
+    const isMal = new Uint8Array(others.length);
+    affinityAgainst(dense, myTaste, others, values, isMal);
+    let mal = 0;
+    others.forEach((o, k) => {
+      const want = affinityFigure(sharedStats(myScored, o.scored), myTaste, o.taste)!;
+      expect(values[k]).toBeCloseTo(want.value, 9);
+      expect(isMal[k] === 1).toBe(want.kind === 'mal');
+      mal += isMal[k]!;
+    });
+    expect(mal).toBeGreaterThan(30);
+    expect(mal).toBeLessThan(290);
   });
 
   it('given watched-only entries then they are not scores: they neither count as shared nor move the figure', () => {
