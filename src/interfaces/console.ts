@@ -96,7 +96,8 @@ export function consoleHelp(commands: Map<string, Command>): string {
     const usage = declaredOptions(command)
       .filter((o) => o.type !== ApplicationCommandOptionType.Channel)
       .map((o) => {
-        const hint = TYPE_HINT[o.type];
+        const choices = 'choices' in o && o.choices !== undefined && o.choices.length <= 3 ? o.choices.map((c) => c.value).join('|') : undefined;
+        const hint = choices ?? TYPE_HINT[o.type];
         const text = hint === undefined ? o.name : `${o.name}:${hint}`;
         return o.required ? `<${text}>` : `[${text}]`;
       })

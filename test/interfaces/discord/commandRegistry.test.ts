@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadCommands } from '../../../src/interfaces/discord/commandRegistry.js';
+import { loadCommands } from '../../../src/interfaces/commandRegistry.js';
 
 describe('loadCommands', () => {
   it('given the commands folder then the twelve slash commands, none rejected', async () => {

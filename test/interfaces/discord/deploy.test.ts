@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadCommands } from '../../../src/interfaces/discord/commandRegistry.js';
+import { loadCommands } from '../../../src/interfaces/commandRegistry.js';
 import { deployCommands } from '../../../src/interfaces/discord/deploy.js';
 import { startLoopback, type Loopback } from './loopback.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTitleIndex } from '../../../src/data/titles.js';
-import { loadCommands } from '../../../src/interfaces/discord/commandRegistry.js';
+import { loadCommands } from '../../../src/interfaces/commandRegistry.js';
 import { createDispatcher } from '../../../src/interfaces/discord/dispatch.js';
 import { createLogger } from '../../../src/log.js';
 import { createRateLimiter } from '../../../src/recommender/rateLimiter.js';
