@@ -9,6 +9,8 @@ export const data = new SlashCommandBuilder()
   .addIntegerOption((o) => o.setName('count').setDescription('How many (1-25, default 10)').setMinValue(1).setMaxValue(25));
 
 export async function execute(context: CommandContext): Promise<void> {
+  // The first whole-server command loads every member of the server, which may outlast Discord's 3 s.
+  if (context.guild !== null && !context.service.groups.loaded(context.guild.id)) await context.defer();
   const result = await context.service.groups.serverTop(requireGuild(context), context.options.integer('count'));
   await context.reply(renderServerTop(result));
 }

@@ -80,6 +80,8 @@ export interface GroupService {
   /** `memberIds` are the party (2-10 distinct, the caller among them). */
   watchParty(guildId: string, memberIds: readonly string[]): Promise<WatchPartyResult>;
   serverTop(guildId: string, count?: number | string | null): Promise<ServerTopResult>;
+  /** false until a whole-server command (/twins, /server-top) has loaded this server's members once: the first may be slow. */
+  loaded(guildId: string): boolean;
 }
 
 /** What the group features derive from one member; dropped with the member object on their next change. */
@@ -99,6 +101,14 @@ export function createGroupService(deps: { service: AnirecService; log: Logger }
   const nItems = catalogue.anime.length;
   let space: TasteSpace | undefined;
   const derivedOf = new WeakMap<MemberState, Derived>();
+  const loadedGuilds = new Set<string>();
+  const everyone = async (guildId: string, except?: string) => {
+    const guildIds = await service.guildMembers(guildId);
+    const ids = except === undefined ? [...guildIds] : [...guildIds].filter((id) => id !== except);
+    const states = await service.members(ids);
+    loadedGuilds.add(guildId);
+    return { guildIds, ids, states };
+  };
 
   const derive = (member: MemberState): Derived => {
     let d = derivedOf.get(member);
@@ -135,6 +145,8 @@ export function createGroupService(deps: { service: AnirecService; log: Logger }
   };
 
   return {
+    loaded: (guildId) => loadedGuilds.has(guildId),
+
     async affinity(guildId, selfId, other) {
       if (other.id === selfId) throw new InvalidOptionError('member', 'pick someone other than yourself');
       const me = await self(guildId, selfId);
@@ -160,9 +172,7 @@ export function createGroupService(deps: { service: AnirecService; log: Logger }
       const me = await self(guildId, selfId);
       if (me === undefined || me.profile.itemIx.length === 0) return { twins: [], compared: 0 };
       const mine = derive(me);
-      const guildIds = await service.guildMembers(guildId);
-      const ids = [...guildIds].filter((id) => id !== selfId);
-      const states = await service.members(ids);
+      const { guildIds, ids, states } = await everyone(guildId, selfId);
       const candidates: { id: string; member: MemberState; derived: Derived }[] = [];
       for (let k = 0; k < ids.length; k++) {
         const member = states[k];
@@ -211,9 +221,7 @@ export function createGroupService(deps: { service: AnirecService; log: Logger }
 
     async serverTop(guildId, count) {
       const k = resolveCount(count);
-      const guildIds = await service.guildMembers(guildId);
-      const ids = [...guildIds];
-      const states = await service.members(ids);
+      const { guildIds, ids, states } = await everyone(guildId);
       const sums = new Float64Array(nItems);
       const counts = new Int32Array(nItems);
       let raters = 0;

@@ -37,6 +37,8 @@ describe('members together through a fake Discord', () => {
     await rateTaste(twin, 'Action', 'Comedy');
     await rateTaste(opposite, 'Comedy', 'Action');
     const twins = await ctx.fake.slash('twins', {}, { user: user(me) });
+    // The server's first whole-server command defers (it may load thousands of members); later ones answer at once.
+    expect(twins.callbackType).toBe(5);
     const description: string = twins.data.embeds[0].description;
     expect(description.split('\n').map((l) => l.replace(/ ·.*/, ''))).toEqual([`1. <@${user(twin).id}>`, `2. <@${user(opposite).id}>`]);
     expect(twins.data.allowed_mentions).toEqual({ parse: [] });
@@ -56,6 +58,7 @@ describe('members together through a fake Discord', () => {
     const hide = await ctx.fake.slash('privacy', { lists: 'hidden' }, { user: user(opposite) });
     expect(hide.data.content).toMatch(/^Saved\. You are out of this bot's server lists/);
     const twins = await ctx.fake.slash('twins', {}, { user: user(me) });
+    expect(twins.callbackType).toBe(4);
     expect(twins.data.embeds[0].description).not.toContain(user(opposite).id);
     await ctx.fake.slash('privacy', { lists: 'visible' }, { user: user(opposite) });
   });
