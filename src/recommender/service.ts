@@ -322,6 +322,8 @@ export function createService(deps: ServiceDeps): AnirecService {
       const after = change(before);
       return { record: after ?? (current === undefined ? null : before), result: after ?? before };
     });
+    // A load that read the record before this write must not cache it (loadMember checks the generation).
+    bump(userId);
     const cached = members.get(userId);
     if (cached !== undefined) cached.record = record;
     return record;

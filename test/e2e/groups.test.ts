@@ -85,6 +85,9 @@ describe('members together through a fake Discord', () => {
     ctx.fake.joinVoice(user(twin), null);
     const alone = await ctx.fake.slash('watch-party', { voice: { channel: ctx.fake.voiceChannel } }, { user: user(me) });
     expect(alone.data.content).toMatch(/^members: a watch party is 2 to 10 people including you \(got 1\)/);
+    // An id typed out by hand is not a mention Discord resolved: it does not join the party.
+    const typed = await ctx.fake.slash('watch-party', { members: `<@${user(twin).id}>` }, { user: user(me) });
+    expect(typed.data.content).toMatch(/\(got 1\)/);
   });
 
   it('given /server-top then anime three members scored, best first; in a DM the group commands say they need a server', async () => {
