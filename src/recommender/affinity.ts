@@ -74,21 +74,33 @@ export function pearsonFromSums(n: number, sx: number, sy: number, sxx: number, 
 }
 
 /**
+ * Many members' taste vectors in one Float32Array (row m at m * dim), so /twins reads them in order;
+ * `has[m]` is 0 for a member the model does not know (no vector).
+ */
+export interface PackedTastes {
+  dim: number;
+  vectors: Float32Array;
+  has: Uint8Array;
+}
+
+/**
  * The affinity figure of one member against many, without allocating per member: `mine` holds the
- * caller's score per itemIx (0 = not scored), so each other member costs one pass over their own scores.
+ * caller's score per itemIx (0 = not scored), so each other member costs one pass over their own scores
+ * (and one dot product when there are too few shared scores for MAL's figure).
  * Writes value x 100 (NaN: no figure), and whether it is MAL's figure, per member.
  */
 export function affinityAgainst(
   mine: Int8Array,
   myTaste: Float32Array | undefined,
-  others: readonly { scored: ScoredList; taste: Float32Array | undefined }[],
+  scored: readonly ScoredList[],
+  tastes: PackedTastes,
   values: Float64Array,
   isMal: Uint8Array,
 ): void {
-  for (let m = 0; m < others.length; m++) {
-    const { scored, taste } = others[m]!;
-    const items = scored.items;
-    const scores = scored.scores;
+  const { dim, vectors, has } = tastes;
+  for (let m = 0; m < scored.length; m++) {
+    const items = scored[m]!.items;
+    const scores = scored[m]!.scores;
     let n = 0;
     let sx = 0;
     let sy = 0;
@@ -107,13 +119,20 @@ export function affinityAgainst(
       sxy += u * v;
     }
     const r = n >= MAL_MIN_SHARED ? pearsonFromSums(n, sx, sy, sxx, syy, sxy) : Number.NaN;
-    if (Number.isFinite(r)) {
+    if (r === r) {
       values[m] = 100 * r;
       isMal[m] = 1;
-    } else {
-      values[m] = myTaste === undefined || taste === undefined ? Number.NaN : 100 * Math.max(-1, Math.min(1, cosine(myTaste, taste)));
-      isMal[m] = 0;
+      continue;
     }
+    isMal[m] = 0;
+    if (myTaste === undefined || has[m] === 0) {
+      values[m] = Number.NaN;
+      continue;
+    }
+    let dot = 0;
+    const at = m * dim;
+    for (let d = 0; d < dim; d++) dot += myTaste[d]! * vectors[at + d]!;
+    values[m] = 100 * Math.max(-1, Math.min(1, dot));
   }
 }
 

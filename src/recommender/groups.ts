@@ -19,6 +19,7 @@ import {
   sharedScores,
   sharedStats,
   type AffinityFigure,
+  type PackedTastes,
   type ScoredList,
   type TasteSpace,
 } from './affinity.js';
@@ -90,6 +91,13 @@ interface Derived {
   taste: Float32Array | undefined;
 }
 
+interface Roster {
+  ids: string[];
+  members: MemberState[];
+  scored: ScoredList[];
+  tastes: PackedTastes;
+}
+
 /** Members whose predictions over the whole catalogue stay in memory (48 KB each for 12,294 anime). */
 export const PREDICTION_CACHE = 512;
 
@@ -102,9 +110,9 @@ export function createGroupService(deps: { service: AnirecService; log: Logger }
   let space: TasteSpace | undefined;
   const derivedOf = new WeakMap<MemberState, Derived>();
   const loadedGuilds = new Set<string>();
-  const everyone = async (guildId: string, except?: string) => {
+  const everyone = async (guildId: string) => {
     const guildIds = await service.guildMembers(guildId);
-    const ids = except === undefined ? [...guildIds] : [...guildIds].filter((id) => id !== except);
+    const ids = [...guildIds];
     const states = await service.members(ids);
     loadedGuilds.add(guildId);
     return { guildIds, ids, states };
@@ -118,6 +126,41 @@ export function createGroupService(deps: { service: AnirecService; log: Logger }
       derivedOf.set(member, d);
     }
     return d;
+  };
+
+  /**
+   * The listed members of a server with their scores and taste vectors packed for /twins, kept between
+   * calls: a member whose object changed (new ratings) is patched in place; a change of who is listed
+   * rebuilds it.
+   */
+  const rosters = new Map<string, Roster>();
+  const rosterOf = (guildId: string, ids: readonly string[], states: readonly (MemberState | undefined)[], guildIds: ReadonlySet<string>): Roster => {
+    const listedIds: string[] = [];
+    const listedMembers: MemberState[] = [];
+    for (let k = 0; k < ids.length; k++) {
+      const member = states[k];
+      if (listed(member, guildId, guildIds, ids[k]!)) {
+        listedIds.push(ids[k]!);
+        listedMembers.push(member);
+      }
+    }
+    space ??= createTasteSpace(model);
+    const dim = space.anchors.length;
+    let roster = rosters.get(guildId);
+    const same = roster !== undefined && roster.ids.length === listedIds.length && roster.ids.every((id, k) => id === listedIds[k]);
+    if (roster === undefined || !same) {
+      roster = { ids: listedIds, members: [], scored: [], tastes: { dim, vectors: new Float32Array(listedIds.length * dim), has: new Uint8Array(listedIds.length) } };
+      rosters.set(guildId, roster);
+    }
+    for (let k = 0; k < listedMembers.length; k++) {
+      if (roster.members[k] === listedMembers[k]) continue;
+      const d = derive(listedMembers[k]!);
+      roster.members[k] = listedMembers[k]!;
+      roster.scored[k] = d.scored;
+      roster.tastes.has[k] = d.taste === undefined ? 0 : 1;
+      if (d.taste !== undefined) roster.tastes.vectors.set(d.taste, k * dim);
+    }
+    return roster;
   };
 
   // Keyed by the member object, which the service replaces on each change of ratings: a stale entry is never hit.
@@ -172,24 +215,24 @@ export function createGroupService(deps: { service: AnirecService; log: Logger }
       const me = await self(guildId, selfId);
       if (me === undefined || me.profile.itemIx.length === 0) return { twins: [], compared: 0 };
       const mine = derive(me);
-      const { guildIds, ids, states } = await everyone(guildId, selfId);
-      const candidates: { id: string; member: MemberState; derived: Derived }[] = [];
-      for (let k = 0; k < ids.length; k++) {
-        const member = states[k];
-        if (listed(member, guildId, guildIds, ids[k]!)) candidates.push({ id: ids[k]!, member, derived: derive(member) });
-      }
+      // The roster is the whole server (the caller included, so every caller shares it); the caller is skipped below.
+      const { guildIds, ids, states } = await everyone(guildId);
+      const roster = rosterOf(guildId, ids, states, guildIds);
       const dense = new Int8Array(nItems);
       for (let j = 0; j < mine.scored.items.length; j++) dense[mine.scored.items[j]!] = mine.scored.scores[j]!;
-      const values = new Float64Array(candidates.length);
-      const isMal = new Uint8Array(candidates.length);
-      affinityAgainst(dense, mine.taste, candidates.map((c) => c.derived), values, isMal);
+      const values = new Float64Array(roster.members.length);
+      const isMal = new Uint8Array(roster.members.length);
+      affinityAgainst(dense, mine.taste, roster.scored, roster.tastes, values, isMal);
+      const selfAt = roster.ids.indexOf(selfId);
+      if (selfAt >= 0) values[selfAt] = Number.NaN;
       let compared = 0;
       for (const v of values) if (Number.isFinite(v)) compared++;
       // selectTopK skips NaN (no figure); ties keep the earlier member of the server's list.
       return {
         compared,
         twins: Array.from(selectTopK(values, TWINS_COUNT), (k) => {
-          const { id, derived } = candidates[k]!;
+          const id = roster.ids[k]!;
+          const derived = derive(roster.members[k]!);
           const figure = affinityFigure(sharedStats(mine.scored, derived.scored), mine.taste, derived.taste)!;
           const favourite = sharedFavourite(mine.scored, derived.scored);
           return { memberId: id, figure, favourite: favourite === undefined ? undefined : animeView(catalogue, favourite) };

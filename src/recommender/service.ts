@@ -148,6 +148,7 @@ export const RATINGS_PER_PAGE = 10;
 const CHOICE_LIMIT = 25;
 const CHOICE_NAME_MAX = 100;
 const WARM_UP_CALLS = 8;
+const MEMBER_READS_IN_FLIGHT = 64;
 
 /** A member as the service holds them in memory. */
 interface Member {
@@ -480,7 +481,18 @@ export function createService(deps: ServiceDeps): AnirecService {
 
     async members(userIds) {
       const out: (MemberState | undefined)[] = new Array(userIds.length);
-      for (let i = 0; i < userIds.length; i++) out[i] = members.get(userIds[i]!) ?? (await loadMember(userIds[i]!));
+      const missing: number[] = [];
+      for (let i = 0; i < userIds.length; i++) {
+        out[i] = members.get(userIds[i]!);
+        if (out[i] === undefined) missing.push(i);
+      }
+      // A server's first /twins reads thousands of members: several reads in flight keep the store busy
+      // while earlier records are parsed and imported.
+      for (let at = 0; at < missing.length; at += MEMBER_READS_IN_FLIGHT) {
+        const batch = missing.slice(at, at + MEMBER_READS_IN_FLIGHT);
+        const loaded = await Promise.all(batch.map((i) => loadMember(userIds[i]!)));
+        batch.forEach((i, k) => (out[i] = loaded[k]));
+      }
       return out;
     },
 
