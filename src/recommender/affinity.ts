@@ -73,6 +73,25 @@ export function pearsonFromSums(n: number, sx: number, sy: number, sxx: number, 
   return n >= 2 && vx > 0 && vy > 0 ? cov / Math.sqrt(vx * vy) : Number.NaN;
 }
 
+/** Many members' score lists end to end: member m's are at offsets[m]..offsets[m+1]. */
+export interface PackedScores {
+  items: Int32Array;
+  scores: Int8Array;
+  offsets: Int32Array;
+}
+
+export function packScores(lists: readonly ScoredList[]): PackedScores {
+  const offsets = new Int32Array(lists.length + 1);
+  for (let m = 0; m < lists.length; m++) offsets[m + 1] = offsets[m]! + lists[m]!.items.length;
+  const items = new Int32Array(offsets[lists.length]!);
+  const scores = new Int8Array(offsets[lists.length]!);
+  lists.forEach((list, m) => {
+    items.set(list.items, offsets[m]!);
+    scores.set(list.scores, offsets[m]!);
+  });
+  return { items, scores, offsets };
+}
+
 /**
  * Many members' taste vectors in one Float32Array (row m at m * dim), so /twins reads them in order;
  * `has[m]` is 0 for a member the model does not know (no vector).
@@ -92,22 +111,22 @@ export interface PackedTastes {
 export function affinityAgainst(
   mine: Int8Array,
   myTaste: Float32Array | undefined,
-  scored: readonly ScoredList[],
+  scored: PackedScores,
   tastes: PackedTastes,
   values: Float64Array,
   isMal: Uint8Array,
 ): void {
   const { dim, vectors, has } = tastes;
-  for (let m = 0; m < scored.length; m++) {
-    const items = scored[m]!.items;
-    const scores = scored[m]!.scores;
+  const { items, scores, offsets } = scored;
+  for (let m = 0; m + 1 < offsets.length; m++) {
     let n = 0;
     let sx = 0;
     let sy = 0;
     let sxx = 0;
     let syy = 0;
     let sxy = 0;
-    for (let j = 0; j < items.length; j++) {
+    const end = offsets[m + 1]!;
+    for (let j = offsets[m]!; j < end; j++) {
       const u = mine[items[j]!]!;
       if (u === 0) continue;
       const v = scores[j]!;

@@ -19,6 +19,8 @@ import {
   sharedScores,
   sharedStats,
   type AffinityFigure,
+  packScores,
+  type PackedScores,
   type PackedTastes,
   type ScoredList,
   type TasteSpace,
@@ -92,9 +94,10 @@ interface Derived {
 }
 
 interface Roster {
+  changeCount: number;
   ids: string[];
-  members: MemberState[];
-  scored: ScoredList[];
+  derived: Derived[];
+  scored: PackedScores;
   tastes: PackedTastes;
 }
 
@@ -129,37 +132,34 @@ export function createGroupService(deps: { service: AnirecService; log: Logger }
   };
 
   /**
-   * The listed members of a server with their scores and taste vectors packed for /twins, kept between
-   * calls: a member whose object changed (new ratings) is patched in place; a change of who is listed
-   * rebuilds it.
+   * The listed members of a server with their scores and taste vectors packed end to end for /twins,
+   * kept while no member anywhere changed (service.changeCount), rebuilt otherwise.
    */
   const rosters = new Map<string, Roster>();
-  const rosterOf = (guildId: string, ids: readonly string[], states: readonly (MemberState | undefined)[], guildIds: ReadonlySet<string>): Roster => {
+  const rosterOf = async (guildId: string): Promise<Roster> => {
+    const cached = rosters.get(guildId);
+    if (cached !== undefined && cached.changeCount === service.changeCount) return cached;
+    const changeCount = service.changeCount;
+    const { guildIds, ids, states } = await everyone(guildId);
     const listedIds: string[] = [];
-    const listedMembers: MemberState[] = [];
+    const derived: Derived[] = [];
     for (let k = 0; k < ids.length; k++) {
       const member = states[k];
       if (listed(member, guildId, guildIds, ids[k]!)) {
         listedIds.push(ids[k]!);
-        listedMembers.push(member);
+        derived.push(derive(member));
       }
     }
     space ??= createTasteSpace(model);
     const dim = space.anchors.length;
-    let roster = rosters.get(guildId);
-    const same = roster !== undefined && roster.ids.length === listedIds.length && roster.ids.every((id, k) => id === listedIds[k]);
-    if (roster === undefined || !same) {
-      roster = { ids: listedIds, members: [], scored: [], tastes: { dim, vectors: new Float32Array(listedIds.length * dim), has: new Uint8Array(listedIds.length) } };
-      rosters.set(guildId, roster);
-    }
-    for (let k = 0; k < listedMembers.length; k++) {
-      if (roster.members[k] === listedMembers[k]) continue;
-      const d = derive(listedMembers[k]!);
-      roster.members[k] = listedMembers[k]!;
-      roster.scored[k] = d.scored;
-      roster.tastes.has[k] = d.taste === undefined ? 0 : 1;
-      if (d.taste !== undefined) roster.tastes.vectors.set(d.taste, k * dim);
-    }
+    const tastes: PackedTastes = { dim, vectors: new Float32Array(derived.length * dim), has: new Uint8Array(derived.length) };
+    derived.forEach((d, k) => {
+      if (d.taste === undefined) return;
+      tastes.has[k] = 1;
+      tastes.vectors.set(d.taste, k * dim);
+    });
+    const roster: Roster = { changeCount, ids: listedIds, derived, scored: packScores(derived.map((d) => d.scored)), tastes };
+    rosters.set(guildId, roster);
     return roster;
   };
 
@@ -216,12 +216,11 @@ export function createGroupService(deps: { service: AnirecService; log: Logger }
       if (me === undefined || me.profile.itemIx.length === 0) return { twins: [], compared: 0 };
       const mine = derive(me);
       // The roster is the whole server (the caller included, so every caller shares it); the caller is skipped below.
-      const { guildIds, ids, states } = await everyone(guildId);
-      const roster = rosterOf(guildId, ids, states, guildIds);
+      const roster = await rosterOf(guildId);
       const dense = new Int8Array(nItems);
       for (let j = 0; j < mine.scored.items.length; j++) dense[mine.scored.items[j]!] = mine.scored.scores[j]!;
-      const values = new Float64Array(roster.members.length);
-      const isMal = new Uint8Array(roster.members.length);
+      const values = new Float64Array(roster.ids.length);
+      const isMal = new Uint8Array(roster.ids.length);
       affinityAgainst(dense, mine.taste, roster.scored, roster.tastes, values, isMal);
       const selfAt = roster.ids.indexOf(selfId);
       if (selfAt >= 0) values[selfAt] = Number.NaN;
@@ -232,7 +231,7 @@ export function createGroupService(deps: { service: AnirecService; log: Logger }
         compared,
         twins: Array.from(selectTopK(values, TWINS_COUNT), (k) => {
           const id = roster.ids[k]!;
-          const derived = derive(roster.members[k]!);
+          const derived = roster.derived[k]!;
           const figure = affinityFigure(sharedStats(mine.scored, derived.scored), mine.taste, derived.taste)!;
           const favourite = sharedFavourite(mine.scored, derived.scored);
           return { memberId: id, figure, favourite: favourite === undefined ? undefined : animeView(catalogue, favourite) };

@@ -142,6 +142,8 @@ export interface AnirecService {
   members(userIds: readonly string[]): Promise<(MemberState | undefined)[]>;
   /** /privacy: true leaves /twins, /affinity and the server lists; returns the choice now stored. */
   setHidden(userId: string, hidden: boolean): Promise<boolean>;
+  /** Grows on every change of any member (ratings, servers, privacy): what groups.ts derives is current while it stays. */
+  readonly changeCount: number;
 }
 
 export const RATINGS_PER_PAGE = 10;
@@ -274,7 +276,11 @@ export function createService(deps: ServiceDeps): AnirecService {
 
   // Bumped on every committed change of a member, so a read that raced a write is not cached.
   const generations = new Map<string, number>();
-  const bump = (userId: string) => generations.set(userId, (generations.get(userId) ?? 0) + 1);
+  let changeCount = 0;
+  const bump = (userId: string) => {
+    changeCount++;
+    generations.set(userId, (generations.get(userId) ?? 0) + 1);
+  };
 
   const loadMember = async (userId: string): Promise<Member | undefined> => {
     const cached = members.get(userId);
@@ -350,6 +356,9 @@ export function createService(deps: ServiceDeps): AnirecService {
     model,
     get groups() {
       return groups;
+    },
+    get changeCount() {
+      return changeCount;
     },
 
     async rate(userId, anime, score) {
@@ -462,6 +471,7 @@ export function createService(deps: ServiceDeps): AnirecService {
         await store.updateGuildMembers(guildId, (ids) => ids.filter((id) => id !== userId));
         (await guildSet(guildId)).delete(userId);
       }
+      bump(userId);
       log.info(`member ${userId} asked to be forgotten${removed !== undefined ? '' : ' (nothing was stored)'}`);
       return removed !== undefined;
     },
@@ -473,6 +483,7 @@ export function createService(deps: ServiceDeps): AnirecService {
       await changeRecord(userId, (record) => (record.guilds?.includes(guildId) ? undefined : { ...record, guilds: [...(record.guilds ?? []), guildId] }));
       await store.updateGuildMembers(guildId, (ids) => (ids.includes(userId) ? ids : [...ids, userId]));
       known.add(userId);
+      bump(userId); // the server's list changed too (groups.ts rebuilds what it derived)
     },
 
     async guildMembers(guildId) {

@@ -5,6 +5,7 @@ import {
   affinityFigure,
   biggestDisagreement,
   MAL_MIN_SHARED,
+  packScores,
   scoredList,
   sharedLoves,
   sharedScores,
@@ -102,7 +103,7 @@ describe('affinity', () => {
       tastes.vectors.set(o.taste, k * 8);
       tastes.has[k] = k % 7 === 0 ? 0 : 1; // some members unknown to the model: no estimate for them
     });
-    affinityAgainst(dense, myTaste, others.map((o) => o.scored), tastes, values, isMal);
+    affinityAgainst(dense, myTaste, packScores(others.map((o) => o.scored)), tastes, values, isMal);
     let mal = 0;
     others.forEach((o, k) => {
       const want = affinityFigure(sharedStats(myScored, o.scored), myTaste, tastes.has[k] === 1 ? o.taste : undefined);
