@@ -5,7 +5,8 @@
  */
 import type { Command, CommandContext } from './command.js';
 
-async function noteUse(command: Command, context: CommandContext): Promise<void> {
+/** Records the use (never throws: a failure is logged and the next command retries). */
+export async function noteUse(command: Command, context: CommandContext): Promise<void> {
   if (context.guild === null || command.recordsUse === false) return;
   try {
     await context.service.noteGuildUse(context.member.id, context.guild.id);

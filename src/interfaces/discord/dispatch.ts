@@ -9,7 +9,7 @@ import type { Logger } from '../../log.js';
 import type { AnirecService } from '../../recommender/service.js';
 import type { Command } from '../command.js';
 import { renderError } from '../render.js';
-import { runButton, runCommand } from '../runCommand.js';
+import { noteUse, runButton } from '../runCommand.js';
 import { discordContext } from './context.js';
 import { toReplyOptions } from './embeds.js';
 
@@ -60,8 +60,11 @@ export function createDispatcher(options: DispatcherOptions): (interaction: Base
       const command = commands.get(interaction.commandName);
       try {
         if (command === undefined) throw new Error(`unknown command /${interaction.commandName}`);
-        await runCommand(command, discordContext(interaction, context));
+        const commandContext = discordContext(interaction, context);
+        await command.execute(commandContext);
         context.log.debug(`/${interaction.commandName} by ${interaction.user.id} in ${(performance.now() - started).toFixed(1)} ms`);
+        // After the answer and its log line: the member is not kept waiting for this bookkeeping.
+        await noteUse(command, commandContext);
       } catch (error) {
         await answerError(interaction, error, context);
       }
