@@ -219,8 +219,14 @@ export function createTasteSpace(model: AnirecModel): TasteSpace {
       .sort((a, b) => model.popularity[b]! - model.popularity[a]! || a - b)
       .slice(0, Math.min(TASTE_ANCHORS, n)),
   );
-  const neutralUser = model.foldIn({ itemIx: new Int32Array(0), score: new Int8Array(0) });
-  const neutral = Float64Array.from(anchors, (ix) => model.predictFolded(neutralUser, ix));
+  // A model that refuses an empty profile leaves the anime's own pull in the vectors: still a usable estimate.
+  let neutral = new Float64Array(anchors.length);
+  try {
+    const neutralUser = model.foldIn({ itemIx: new Int32Array(0), score: new Int8Array(0) });
+    neutral = Float64Array.from(anchors, (ix) => model.predictFolded(neutralUser, ix));
+  } catch {
+    // keep zeros
+  }
   return {
     anchors,
     vector(folded) {
