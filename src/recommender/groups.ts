@@ -28,7 +28,7 @@ import {
 import { resolveCount } from './resolvers.js';
 import type { AnimeView, AnirecService, MemberState } from './service.js';
 import { animeView } from './service.js';
-import { rankForGroup } from './watchParty.js';
+import { rankForGroup, rankForGroupPruned, type GroupPick } from './watchParty.js';
 
 export const TWINS_COUNT = 5;
 export const SHARED_LOVES = 3;
@@ -163,6 +163,30 @@ export function createGroupService(deps: { service: AnirecService; log: Logger }
     return roster;
   };
 
+  /**
+   * Everyone's predictions kept: the exhaustive ranking. Otherwise the pruned one, which needs one member's
+   * predictions in full (one already kept, else the first member's, then kept) and asks the rest per anime.
+   */
+  const rankParty = (party: MemberState[], seen: ReadonlySet<number>): GroupPick[] => {
+    if (party.length === 0) return [];
+    if (party.every((member) => predictions.has(member))) return rankForGroup(party.map(predictionsOf), seen, WATCH_PARTY_PICKS);
+    const lead = Math.max(0, party.findIndex((member) => predictions.has(member)));
+    const order = [lead, ...party.keys()].filter((k, at) => at === 0 || k !== lead);
+    const picks = rankForGroupPruned(
+      predictionsOf(party[lead]!),
+      (k, itemIx) => Math.fround(model.predictFolded(party[order[k]!]!.folded!, itemIx)),
+      party.length,
+      seen,
+      WATCH_PARTY_PICKS,
+    );
+    // Back to the party's order.
+    return picks.map((pick) => {
+      const predicted = new Array<number>(party.length);
+      order.forEach((k, at) => (predicted[k] = pick.predicted[at]!));
+      return { ...pick, predicted };
+    });
+  };
+
   // Keyed by the member object, which the service replaces on each change of ratings: a stale entry is never hit.
   const predictions = new Map<MemberState, Float32Array>();
   const predictionsOf = (member: MemberState): Float32Array => {
@@ -257,7 +281,7 @@ export function createGroupService(deps: { service: AnirecService; log: Logger }
           members.push(id);
         }
       });
-      const picks = rankForGroup(party.map(predictionsOf), seen, WATCH_PARTY_PICKS);
+      const picks = rankParty(party, seen);
       return { members, leftOut, picks: picks.map((p) => ({ anime: animeView(catalogue, p.itemIx), score: p.score, predicted: p.predicted })) };
     },
 

@@ -47,3 +47,66 @@ export function rankForGroup(predictions: readonly Float32Array[], seen: Readonl
   }
   return Array.from(selectTopK(scores, count), (itemIx) => ({ itemIx, score: scores[itemIx]!, predicted: predictions.map((p) => p[itemIx]!) }));
 }
+
+/**
+ * The same picks as rankForGroup, asking for far fewer predictions: member 0's are given in full
+ * (`first`), the others' are asked per anime, and an anime is dropped as soon as it cannot reach the bar.
+ * The bound: over the members asked so far, -t * ln(sum of exp(-p / t) / m) is at least the group score,
+ * because the members not asked yet can only add to the sum. The bar is the `count`th best exact score
+ * among a seed of member 0's favourites, so nothing that could make the list is ever dropped.
+ */
+export function rankForGroupPruned(
+  first: Float32Array,
+  predict: (member: number, itemIx: number) => number,
+  members: number,
+  seen: ReadonlySet<number>,
+  count: number,
+  t = SOFT_MIN_T,
+): GroupPick[] {
+  const nItems = first.length;
+  const m = members;
+  const exact = (i: number): number[] => {
+    const p = [first[i]!];
+    for (let k = 1; k < m; k++) p.push(predict(k, i));
+    return p;
+  };
+  // Seed: member 0's best unseen anime, scored exactly; the count-th best of them is the bar.
+  const open = new Float32Array(nItems);
+  for (let i = 0; i < nItems; i++) open[i] = seen.has(i) ? Number.NEGATIVE_INFINITY : first[i]!;
+  const seeds = selectTopK(open, Math.max(count * 5, 50));
+  const known = new Map<number, number[]>();
+  const seedScores: number[] = [];
+  for (const i of seeds) {
+    const p = exact(i);
+    known.set(i, p);
+    seedScores.push(groupScore(p, t));
+  }
+  seedScores.sort((a, b) => b - a);
+  const bar = seedScores.length >= count ? seedScores[count - 1]! : Number.NEGATIVE_INFINITY;
+  // sumExp[i] = sum over the members asked so far of exp(-(p - 10) / t), shifted by the top score to stay in range.
+  const alive: number[] = [];
+  const sumExp = new Float64Array(nItems);
+  for (let i = 0; i < nItems; i++) {
+    if (seen.has(i) || known.has(i)) continue;
+    sumExp[i] = Math.exp(-(first[i]! - 10) / t);
+    if (10 - t * Math.log(sumExp[i]! / m) >= bar) alive.push(i);
+  }
+  const asked = new Map<number, number[]>();
+  let current = alive;
+  for (let k = 1; k < m && current.length > 0; k++) {
+    const next: number[] = [];
+    for (const i of current) {
+      const p = predict(k, i);
+      let row = asked.get(i);
+      if (row === undefined) asked.set(i, (row = [first[i]!]));
+      row.push(p);
+      sumExp[i]! += Math.exp(-(p - 10) / t);
+      if (10 - t * Math.log(sumExp[i]! / m) >= bar) next.push(i);
+    }
+    current = next;
+  }
+  for (const i of current) known.set(i, m === 1 ? [first[i]!] : asked.get(i)!);
+  const scores = new Float32Array(nItems).fill(Number.NEGATIVE_INFINITY);
+  for (const [i, p] of known) scores[i] = groupScore(p, t);
+  return Array.from(selectTopK(scores, count), (itemIx) => ({ itemIx, score: scores[itemIx]!, predicted: known.get(itemIx)! }));
+}

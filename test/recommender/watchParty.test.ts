@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { groupScore, rankForGroup } from '../../src/recommender/watchParty.js';
+import { groupScore, rankForGroup, rankForGroupPruned } from '../../src/recommender/watchParty.js';
+import { mulberry32 } from '../fixtures/planted.js';
 
 describe('groupScore', () => {
   it('given members who agree then it is their score; given one low estimate then it sinks below the mean, not to the minimum', () => {
@@ -24,5 +25,23 @@ describe('rankForGroup', () => {
 
   it('given everything seen then no picks', () => {
     expect(rankForGroup([Float32Array.from([5, 6])], new Set([0, 1]), 5)).toEqual([]);
+  });
+});
+
+describe('rankForGroupPruned', () => {
+  it('given random parties then exactly the exhaustive picks, asking for fewer predictions', () => {
+    const rand = mulberry32(21);
+    for (let trial = 0; trial < 40; trial++) {
+      const m = 1 + (trial % 10);
+      const n = 3000;
+      // A shared anime quality plus each member's own taste, on the 1..10 scale.
+      const quality = Float32Array.from({ length: n }, () => 4 + 4 * rand());
+      const predictions = Array.from({ length: m }, () => Float32Array.from(quality, (q) => Math.fround(Math.min(10, Math.max(1, q + 3 * (rand() - 0.5))))));
+      const seen = new Set(Array.from({ length: 200 }, () => Math.floor(rand() * n)));
+      let asked = 0;
+      const pruned = rankForGroupPruned(predictions[0]!, (k, i) => (asked++, predictions[k]![i]!), m, seen, 10);
+      expect(pruned).toEqual(rankForGroup(predictions, seen, 10));
+      if (m > 1) expect(asked).toBeLessThan(((m - 1) * n) / 2);
+    }
   });
 });
