@@ -1,6 +1,6 @@
 /**
- * The Discord bot: a real discord.js Client (Guilds intent only: slash commands need no message
- * content), commands loaded from commands/, one dispatcher on interactionCreate. Mentions are off by
+ * The Discord bot: a real discord.js Client (Guilds and GuildVoiceStates intents: slash commands need no
+ * message content), commands loaded from commands/, one dispatcher on interactionCreate. Mentions are off by
  * default so nothing the bot echoes can ping anyone.
  */
 import { Client, Events, GatewayIntentBits } from 'discord.js';
@@ -9,7 +9,7 @@ import { createLogger, type Logger } from '../../log.js';
 import type { AnirecModel } from '../../model/anirecModel.js';
 import type { RatingsStore } from '../../recommender/ratingsStore.js';
 import { createServiceFor, type AnirecService } from '../../recommender/service.js';
-import { loadCommands } from './commandRegistry.js';
+import { loadCommands } from '../commandRegistry.js';
 import { createDispatcher } from './dispatch.js';
 import { explainDiscordFailure } from './explainFailure.js';
 
@@ -39,7 +39,8 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   const service = createServiceFor({ model, store, rateLimitPerMinute: config.rateLimitPerMinute, log });
 
   const client = new Client({
-    intents: [GatewayIntentBits.Guilds],
+    // GuildVoiceStates (not privileged): who sits in which voice channel, for /watch-party channel:<voice>.
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildVoiceStates],
     allowedMentions: { parse: [] },
     rest: {
       api: config.discordApiUrl,
