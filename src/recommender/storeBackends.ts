@@ -70,6 +70,23 @@ export function sqlitePath(url: string): string {
   return path === ':memory:' ? path : resolve(path);
 }
 
+interface SqliteConnection {
+  all(sql: string, values: readonly string[]): Promise<unknown[]>;
+  close(): Promise<void>;
+}
+
+async function openSqliteConnection(path: string, busyTimeoutMs: number): Promise<SqliteConnection> {
+  const sqlite3 = (await import('sqlite3')).default;
+  const db = await new Promise<InstanceType<typeof sqlite3.Database>>((resolve, reject) => {
+    const opened = new sqlite3.Database(path, (error) => (error ? reject(error) : resolve(opened)));
+  });
+  db.configure('busyTimeout', busyTimeoutMs);
+  return {
+    all: (sql, values) => new Promise((resolve, reject) => db.all(sql, values, (error, rows) => (error ? reject(error) : resolve(rows)))),
+    close: () => new Promise((resolve, reject) => db.close((error) => (error ? reject(error) : resolve()))),
+  };
+}
+
 interface SqliteAdapter {
   opts: { table: string };
   query(sql: string, ...parameters: unknown[]): Promise<unknown[]>;
@@ -102,25 +119,34 @@ async function openSqlite(url: string, options: BackendOptions): Promise<MemberB
   }
   const table = store.opts.table;
   const query = (sql: string, values: readonly string[]) => store.query(sql.replace(/\$\d+/g, '?'), ...values);
+  // Writes get a connection of their own: a read running on the adapter's connection at the moment
+  // of BEGIN would pin an old snapshot, and SQLite then fails the write with SQLITE_BUSY at once
+  // instead of waiting (the busy handler cannot help a snapshot another process moved past).
+  const writeDb = path === ':memory:' ? undefined : await openSqliteConnection(path, 2000);
+  const write = writeDb === undefined ? query : (sql: string, values: readonly string[]) => writeDb.all(sql.replace(/\$\d+/g, '?'), values);
   const keyv = keyvFor(store, options);
   const writer = createGroupWriter<SwapOp, boolean>(
     async (ops) => {
       // IMMEDIATE takes the write lock now (waiting up to busyTimeout), so no statement below meets SQLITE_BUSY.
-      await query('BEGIN IMMEDIATE', []);
+      await write('BEGIN IMMEDIATE', []);
       try {
         const results: (boolean | OpFailed)[] = [];
         for (const op of ops) {
           const statement = swapSql(table, op);
           try {
-            results.push(statement === undefined ? (await query(`SELECT key FROM ${table} WHERE key = $1`, [op.key])).length === 0 : (await query(statement.sql, statement.values)).length === 1);
+            results.push(
+              statement === undefined
+                ? (await write(`SELECT key FROM ${table} WHERE key = $1`, [op.key])).length === 0
+                : (await write(statement.sql, statement.values)).length === 1,
+            );
           } catch (error) {
             results.push(new OpFailed(error));
           }
         }
-        await query('COMMIT', []);
+        await write('COMMIT', []);
         return results;
       } catch (error) {
-        await query('ROLLBACK', []).catch(() => undefined);
+        await write('ROLLBACK', []).catch(() => undefined);
         throw error;
       }
     },
@@ -137,6 +163,7 @@ async function openSqlite(url: string, options: BackendOptions): Promise<MemberB
     swap: (op) => writer.submit(op),
     async close() {
       await writer.idle();
+      await writeDb?.close();
       await keyv.disconnect();
     },
   };
