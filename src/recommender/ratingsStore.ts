@@ -155,7 +155,12 @@ export async function openRatingsStore(url: string, options: StoreOptions = {}):
     // The in-process lock only saves futile swaps between this process's own writers; the swap is what
     // keeps other processes' writes.
     mutex.run(userId, async () => {
-      let current = known.get(userId) ?? (await readKnown(userId));
+      // A change that cannot read the member records nothing: the member hears "not saved, try again".
+      const reread = () =>
+        readKnown(userId).catch((error: unknown) => {
+          throw new StoreWriteError(key(userId), { cause: error });
+        });
+      let current = known.get(userId) ?? (await reread());
       for (let attempt = 1; ; attempt++) {
         const { record, result } = change(current.record);
         const next = record === null ? undefined : serialize(record);
@@ -172,7 +177,7 @@ export async function openRatingsStore(url: string, options: StoreOptions = {}):
           return result;
         }
         if (attempt >= MAX_ATTEMPTS) throw new StoreWriteError(key(userId), { cause: new Error(`${attempt} concurrent writes in a row`) });
-        current = await readKnown(userId);
+        current = await reread();
       }
     });
 

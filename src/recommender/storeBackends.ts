@@ -246,7 +246,8 @@ async function openPostgres(url: string, options: BackendOptions): Promise<Membe
   // connectionTimeoutMillis: with the server gone a query fails in 2 s instead of waiting for it.
   const pool = new pg.Pool({ connectionString: url, max: 8, connectionTimeoutMillis: 2000, query_timeout: 2500 });
   pool.on('error', (error) => options.onError?.(error));
-  const keyv = keyvFor(new Postgres({ uri: url }), options);
+  // Keyv keeps the adapter only for its key prefix and serialisation here: its pool is closed above.
+  const keyv = keyvFor(adapter, options);
   return {
     module: '@keyv/postgres',
     shared: true,
