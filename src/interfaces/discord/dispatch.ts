@@ -12,6 +12,8 @@ import { toReplyOptions } from './embeds.js';
 export interface DispatcherOptions {
   commands: Map<string, BotCommand>;
   context: CommandContext;
+  /** Told about every slash command once answered: outcome 'ok' or the error's code ('internal' if not ours). */
+  observe?: (command: string, outcome: string, seconds: number) => void;
 }
 
 async function answerError(interaction: ChatInputCommandInteraction | ButtonInteraction, error: unknown, context: CommandContext): Promise<void> {
@@ -46,13 +48,16 @@ export function createDispatcher(options: DispatcherOptions): (interaction: Base
     if (interaction.isChatInputCommand()) {
       const started = performance.now();
       const command = commands.get(interaction.commandName);
+      let outcome = 'ok';
       try {
         if (command === undefined) throw new Error(`unknown command /${interaction.commandName}`);
         await command.execute(interaction, context);
         context.log.debug(`/${interaction.commandName} by ${interaction.user.id} in ${(performance.now() - started).toFixed(1)} ms`);
       } catch (error) {
+        outcome = isAnirecError(error) ? error.code : 'internal';
         await answerError(interaction, error, context);
       }
+      options.observe?.(interaction.commandName, outcome, (performance.now() - started) / 1000);
       return;
     }
     if (interaction.isButton()) {
