@@ -94,7 +94,7 @@ function healthOf(store: RatingsStore, live: LiveService): () => Promise<Health>
 }
 
 /** ANIREC_SHARDS set: this process manages the shards, each a child `anirec start`. */
-async function runShardManager(config: Config, log: Logger, ready: () => void): Promise<number> {
+async function runShardManager(config: Config, log: Logger, started: number): Promise<number> {
   // Train once here when there is no model, rather than once per shard.
   if (!existsSync(join(config.modelDir, 'info.json'))) await loadOrTrainModel(config, log);
   const metrics = createMetrics();
@@ -117,7 +117,7 @@ async function runShardManager(config: Config, log: Logger, ready: () => void): 
           },
         });
   if (ops) log.info(`ops: /healthz and /metrics on http://${config.metricsHost}:${ops.port}`);
-  ready();
+  log.info(`all ${shards.manager.shards.size} shards ready in ${((performance.now() - started) / 1000).toFixed(2)} s`);
   const signal = await waitForSignal();
   log.info(`${signal}: stopping the shards`);
   await shards.stop();
@@ -134,7 +134,7 @@ export async function runStart(argv: string[]): Promise<number> {
   const ready = () =>
     log.info(`ready in ${((performance.now() - started) / 1000).toFixed(2)} s, RSS ${megabytes(process.memoryUsage().rss)}`);
   const shardProcess = isShardProcess();
-  if (useDiscord && config.shards !== undefined && !shardProcess) return runShardManager(config, log, ready);
+  if (useDiscord && config.shards !== undefined && !shardProcess) return runShardManager(config, log, started);
 
   const model = await loadOrTrainModel(config, log);
   const metrics = createMetrics();
@@ -173,6 +173,8 @@ export async function runStart(argv: string[]): Promise<number> {
     reloader.close();
     await ops?.close();
     await store.close();
+    // The IPC channel to the manager would keep a shard's process alive after it is done.
+    if (shardProcess) process.disconnect?.();
   }
   return 0;
 }

@@ -39,6 +39,11 @@ export async function startOpsServer(options: { port: number; host?: string; met
   });
   return {
     port: (server.address() as AddressInfo).port,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        // A scraper's keep-alive connection would hold close() open for its idle timeout.
+        server.closeAllConnections();
+      }),
   };
 }
