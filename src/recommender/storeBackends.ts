@@ -104,13 +104,15 @@ function swapSql(table: string, op: SwapOp): { sql: string; values: string[] } |
   return undefined; // absent -> absent: true when nothing is stored
 }
 
+/** How long a write waits for another process's write lock: still inside Discord's 3 s answer window. */
+const BUSY_WAIT_MS = 2000;
+
 async function openSqlite(url: string, options: BackendOptions): Promise<MemberBackend> {
   const path = sqlitePath(url);
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const Sqlite = adapterClass(await importAdapter('@keyv/sqlite', 'sqlite:'));
-  // busyTimeout: another process holding the write lock makes us wait (its commit takes about a
-  // millisecond) instead of failing with SQLITE_BUSY; 2 s still fits Discord's 3 s answer window.
-  const store = new Sqlite({ uri: `sqlite://${path}`, busyTimeout: 2000 }) as SqliteAdapter;
+  // busyTimeout: a read meeting a checkpoint waits instead of failing with SQLITE_BUSY.
+  const store = new Sqlite({ uri: `sqlite://${path}`, busyTimeout: BUSY_WAIT_MS }) as SqliteAdapter;
   // WAL with synchronous=FULL still syncs every commit before it returns (durable), but costs one sync
   // instead of the rollback journal's several; the writes arriving together share it (group commit).
   if (path !== ':memory:') {
@@ -122,13 +124,26 @@ async function openSqlite(url: string, options: BackendOptions): Promise<MemberB
   // Writes get a connection of their own: a read running on the adapter's connection at the moment
   // of BEGIN would pin an old snapshot, and SQLite then fails the write with SQLITE_BUSY at once
   // instead of waiting (the busy handler cannot help a snapshot another process moved past).
-  const writeDb = path === ':memory:' ? undefined : await openSqliteConnection(path, 2000);
+  // Its busy timeout is 0: SQLite's own busy handler sleeps 1, 2, 5, 10 ... 100 ms between tries, far
+  // longer than another process holds the lock (one commit, about a millisecond), so we retry each ms.
+  const writeDb = path === ':memory:' ? undefined : await openSqliteConnection(path, 0);
   const write = writeDb === undefined ? query : (sql: string, values: readonly string[]) => writeDb.all(sql.replace(/\$\d+/g, '?'), values);
+  const beginImmediate = async () => {
+    const until = performance.now() + BUSY_WAIT_MS;
+    for (;;) {
+      try {
+        return await write('BEGIN IMMEDIATE', []);
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'SQLITE_BUSY' || performance.now() > until) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+    }
+  };
   const keyv = keyvFor(store, options);
   const writer = createGroupWriter<SwapOp, boolean>(
     async (ops) => {
-      // IMMEDIATE takes the write lock now (waiting up to busyTimeout), so no statement below meets SQLITE_BUSY.
-      await write('BEGIN IMMEDIATE', []);
+      // IMMEDIATE takes the write lock now (or waits for it), so no statement below meets SQLITE_BUSY.
+      await beginImmediate();
       try {
         const results: (boolean | OpFailed)[] = [];
         for (const op of ops) {
