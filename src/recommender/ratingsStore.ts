@@ -158,7 +158,7 @@ export async function openRatingsStore(url: string, options: StoreOptions = {}):
       // A change that cannot read the member records nothing: the member hears "not saved, try again".
       const reread = () =>
         readKnown(userId).catch((error: unknown) => {
-          throw new StoreWriteError(key(userId), { cause: error });
+          throw new StoreWriteError(key(userId), { cause: error instanceof StoreReadError ? error.cause : error });
         });
       let current = known.get(userId) ?? (await reread());
       for (let attempt = 1; ; attempt++) {
