@@ -12,7 +12,7 @@ export default defineConfig({
           exclude: ['test/full/**'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
-          globalSetup: ['test/tempRoot.ts'],
+          globalSetup: ['test/tempRoot.ts', 'test/servers/setup.ts'],
         },
       },
       {
@@ -22,7 +22,7 @@ export default defineConfig({
           testTimeout: 900_000,
           hookTimeout: 900_000,
           fileParallelism: false,
-          globalSetup: ['test/tempRoot.ts'],
+          globalSetup: ['test/tempRoot.ts', 'test/servers/setup.ts'],
         },
       },
     ],

@@ -11,17 +11,17 @@
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildTitleIndex } from '../src/data/titles.js';
-import { loadAnirecModel, type AnirecModel } from '../src/model/anirecModel.js';
+import type { AnirecModel } from '../src/model/anirecModel.js';
 import { selectTopK } from '../src/model/topK.js';
-import { trainDefaultModel } from '../src/model/trainDefault.js';
 import { createRateLimiter } from '../src/recommender/rateLimiter.js';
 import { openRatingsStore } from '../src/recommender/ratingsStore.js';
 import { createService } from '../src/recommender/service.js';
 import { killAllChildren, spawnAnirec, type AnirecChild } from '../test/e2e/childProcess.js';
 import { FakeDiscord, type Reply } from '../test/e2e/fakeDiscord.js';
+import { ms, prepareModel, runLoad, runOffered, say, summarise, type Load, type Timing } from './lib/load.js';
 import { mulberry32 } from '../test/fixtures/planted.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -39,25 +39,7 @@ const OFFERED_SECONDS = 5;
 const MEMBERS = 200;
 
 const work = mkdtempSync(join(tmpdir(), 'anirec-bench-discord-'));
-const say = (line: string) => process.stdout.write(line + '\n');
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-interface Timing {
-  p50: number;
-  p99: number;
-  n: number;
-}
-
-function summarise(samples: number[]): Timing {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), n: sorted.length };
-}
-
-const ms = (x: number) => (x < 1 ? x.toFixed(3) : x < 10 ? x.toFixed(2) : x.toFixed(1));
 const fmt = (t: Timing) => `${ms(t.p50)} / ${ms(t.p99)} ms`;
 
 async function time<T>(n: number, call: (i: number) => T | Promise<T>): Promise<Timing> {
@@ -97,24 +79,6 @@ async function timeAfter(n: number, before: (i: number) => unknown, call: (i: nu
     samples.push(performance.now() - t0);
   }
   return summarise(samples);
-}
-
-/** The served model: ANIREC_MODEL_DIR when it loads, else one trained on mal-sample into a temp folder. */
-async function prepareModel(): Promise<{ modelDir: string; model: AnirecModel; source: string }> {
-  const fromEnv = process.env.ANIREC_MODEL_DIR?.trim();
-  if (fromEnv) {
-    try {
-      return { modelDir: resolve(fromEnv), model: await loadAnirecModel(resolve(fromEnv)), source: `ANIREC_MODEL_DIR (${fromEnv})` };
-    } catch (error) {
-      say(`ANIREC_MODEL_DIR=${fromEnv} does not load (${(error as Error).message}); training one on mal-sample`);
-    }
-  }
-  const dataDir = resolve(ROOT, process.env.ANIREC_SHARED_DATA ?? '../shared/data', 'mal-sample');
-  const modelDir = join(work, 'model');
-  const t0 = performance.now();
-  await trainDefaultModel(dataDir, modelDir, { cacheDir: join(work, 'cache'), quiet: true });
-  say(`trained a model on ${dataDir} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  return { modelDir, model: await loadAnirecModel(modelDir), source: 'mal-sample (trained for this run)' };
 }
 
 function botEnv(fake: FakeDiscord, modelDir: string, storeFile: string): Record<string, string> {
@@ -208,71 +172,6 @@ async function measureService(model: AnirecModel) {
 
 // --- 3. through the fake Discord ---
 
-interface Load {
-  perSecond: number;
-  latency: Timing;
-  sent: number;
-  failed: number;
-}
-
-/** Closed loop: CONCURRENCY interactions in flight, for LOAD_SECONDS or LOAD_MAX interactions. */
-async function runLoad(fake: FakeDiscord, next: (i: number) => Promise<Reply>, check: (r: Reply) => boolean): Promise<Load> {
-  const latencies: number[] = [];
-  let sent = 0;
-  let failed = 0;
-  const started = performance.now();
-  const deadline = started + LOAD_SECONDS * 1000;
-  const worker = async () => {
-    while (sent < LOAD_MAX && performance.now() < deadline) {
-      const i = sent++;
-      try {
-        const reply = await next(i);
-        if (check(reply)) latencies.push(reply.latencyMs);
-        else failed++;
-      } catch {
-        failed++;
-      }
-      if (i % 2_000 === 0) fake.clearAnswered();
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  const seconds = (performance.now() - started) / 1000;
-  fake.clearAnswered();
-  return { perSecond: latencies.length / seconds, latency: summarise(latencies), sent, failed };
-}
-
-/** Open loop: sends at OFFERED_PER_SECOND for OFFERED_SECONDS; reports the answered rate and latency. */
-async function runOffered(fake: FakeDiscord, next: (i: number) => Promise<Reply>, check: (r: Reply) => boolean): Promise<Load> {
-  const total = OFFERED_PER_SECOND * OFFERED_SECONDS;
-  const latencies: number[] = [];
-  let failed = 0;
-  let lastAnswer = 0;
-  const inFlight: Promise<void>[] = [];
-  const started = performance.now();
-  let sent = 0;
-  while (sent < total) {
-    const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * OFFERED_PER_SECOND));
-    for (; sent < due; sent++) {
-      inFlight.push(
-        next(sent).then(
-          (reply) => {
-            lastAnswer = performance.now();
-            if (check(reply)) latencies.push(reply.latencyMs);
-            else failed++;
-          },
-          () => {
-            failed++;
-          },
-        ),
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 1));
-  }
-  await Promise.all(inFlight);
-  fake.clearAnswered();
-  return { perSecond: latencies.length / ((lastAnswer - started) / 1000), latency: summarise(latencies), sent, failed };
-}
-
 async function measureThroughDiscord(fake: FakeDiscord, model: AnirecModel, modelDir: string) {
   const ids = model.catalogue.anime.map((a) => a.animeId);
   const rand = mulberry32(11);
@@ -284,8 +183,10 @@ async function measureThroughDiscord(fake: FakeDiscord, model: AnirecModel, mode
   await Promise.all(Array.from({ length: 500 }, (_, i) => fake.slash('ping', {}, { user: members[i % MEMBERS]! })));
   const ping = (i: number) => fake.slash('ping', {}, { user: members[i % MEMBERS]! });
   const pong = (r: Reply) => r.data.content === 'pong';
-  const peer = await runLoad(fake, ping, pong);
-  const peerOffered = await runOffered(fake, ping, pong);
+  const closed = { concurrency: CONCURRENCY, seconds: LOAD_SECONDS, max: LOAD_MAX };
+  const offered = { perSecond: OFFERED_PER_SECOND, seconds: OFFERED_SECONDS };
+  const peer = await runLoad(fake, ping, pong, closed);
+  const peerOffered = await runOffered(fake, ping, pong, offered);
   await child.stop();
 
   child = spawnAnirec(['start'], botEnv(fake, modelDir, join(work, 'load.sqlite')));
@@ -302,8 +203,8 @@ async function measureThroughDiscord(fake: FakeDiscord, model: AnirecModel, mode
       : fake.slash('recommend', { count: 10 }, { user, timeoutMs: 30_000 });
   };
   const answered = (r: Reply) => (r.data.content ?? '').startsWith('Saved:') || r.data.embeds?.[0]?.title === 'Picked for you';
-  const ours = await runLoad(fake, mix, answered);
-  const oursOffered = await runOffered(fake, mix, answered);
+  const ours = await runLoad(fake, mix, answered, closed);
+  const oursOffered = await runOffered(fake, mix, answered, offered);
   const rss = Number(/RSS (\d+) MB/.exec(child.stderr())?.[1] ?? NaN);
   await child.stop();
   return { ours, peer, oursOffered, peerOffered, rss };
@@ -312,7 +213,7 @@ async function measureThroughDiscord(fake: FakeDiscord, model: AnirecModel, mode
 async function main(): Promise<void> {
   const startLoad = loadavg()[0]!;
   say(`bench discord: Node ${process.version}, ${cpus().length} cores, load average ${startLoad.toFixed(1)}`);
-  const { modelDir, model, source } = await prepareModel();
+  const { modelDir, model, source } = await prepareModel(ROOT, work);
   say(`model: ${source}, ${model.catalogue.anime.length} anime`);
   const fake = await FakeDiscord.start({ token: TOKEN, replyTimeoutMs: 30_000, callbackWindowMs: 30_000 });
   try {

@@ -42,6 +42,21 @@ export interface Config {
   /** Training threads (worker_threads); 0 means one per core. */
   threads: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /**
+   * ANIREC_SHARDS: run the bot as shards under discord.js's ShardingManager, one process each; 'auto' is the
+   * count Discord recommends (GET /gateway/bot). Unset: one process, no sharding.
+   */
+  shards: 'auto' | number | undefined;
+  /** ANIREC_SHARD_IDS: the shards this machine runs (so several machines split one bot); all when unset. */
+  shardIds: number[] | undefined;
+  /** ANIREC_SHARD_SPAWN_DELAY_MS: pause between starting two shards (Discord allows one IDENTIFY per 5 s). */
+  shardSpawnDelayMs: number;
+  /** ANIREC_METRICS_PORT: /healthz and /metrics (Prometheus) on this port; none when unset, 0 = any free port. */
+  metricsPort: number | undefined;
+  /** ANIREC_METRICS_HOST: the address they listen on (127.0.0.1: only this machine). */
+  metricsHost: string;
+  /** ANIREC_WATCH_MODEL: swap to a model `anirec train` writes into ANIREC_MODEL_DIR (SIGHUP always does). */
+  watchModel: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -90,6 +105,32 @@ function snowflake(env: Env, name: string): string | undefined {
   return value;
 }
 
+function shardCount(env: Env): Config['shards'] {
+  const value = text(env, 'ANIREC_SHARDS');
+  if (value === undefined || value.toLowerCase() === 'auto') return value === undefined ? undefined : 'auto';
+  return integer(env, 'ANIREC_SHARDS', 1, 1, 100_000);
+}
+
+function shardIds(env: Env, count: Config['shards']): number[] | undefined {
+  const value = text(env, 'ANIREC_SHARD_IDS');
+  if (value === undefined) return undefined;
+  if (count === undefined) throw new ConfigError('ANIREC_SHARD_IDS', 'needs ANIREC_SHARDS (the total shard count, or auto)');
+  const ids = value.split(',').map((part) => part.trim());
+  if (ids.some((id) => !/^\d+$/.test(id))) throw new ConfigError('ANIREC_SHARD_IDS', `"${value}" is not a comma-separated list of shard numbers such as 0,1`);
+  const numbers = ids.map(Number);
+  const tooBig = typeof count === 'number' ? numbers.find((id) => id >= count) : undefined;
+  if (tooBig !== undefined) throw new ConfigError('ANIREC_SHARD_IDS', `shard ${tooBig} does not exist with ANIREC_SHARDS=${count} (ids are 0..${Number(count) - 1})`);
+  return numbers;
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const value = text(env, name)?.toLowerCase();
+  if (value === undefined) return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(value)) return true;
+  if (['0', 'false', 'no', 'off'].includes(value)) return false;
+  throw new ConfigError(name, `"${value}" is not true or false`);
+}
+
 /** Builds and validates the configuration from an environment (process.env by default). */
 export function readConfig(env: Env = process.env): Config {
   const logLevel = (text(env, 'ANIREC_LOG_LEVEL') ?? 'info') as Config['logLevel'];
@@ -104,6 +145,7 @@ export function readConfig(env: Env = process.env): Config {
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(storeUrl)) {
     throw new ConfigError('ANIREC_STORE_URL', `"${storeUrl}" is not a Keyv URL such as sqlite://data/anirec.sqlite`);
   }
+  const shards = shardCount(env);
   return {
     dataDir: resolve(text(env, 'ANIREC_DATA_DIR') ?? 'data'),
     cacheDir: resolve(text(env, 'ANIREC_CACHE_DIR') ?? 'data/.cache'),
@@ -123,5 +165,11 @@ export function readConfig(env: Env = process.env): Config {
     evalDir: resolve(text(env, 'ANIREC_EVAL_DIR') ?? 'eval-results'),
     threads: integer(env, 'ANIREC_THREADS', 0, 0, 64),
     logLevel,
+    shards,
+    shardIds: shardIds(env, shards),
+    shardSpawnDelayMs: integer(env, 'ANIREC_SHARD_SPAWN_DELAY_MS', 5500, 0, 600_000),
+    metricsPort: text(env, 'ANIREC_METRICS_PORT') === undefined ? undefined : integer(env, 'ANIREC_METRICS_PORT', 0, 0, 65_535),
+    metricsHost: text(env, 'ANIREC_METRICS_HOST') ?? '127.0.0.1',
+    watchModel: flag(env, 'ANIREC_WATCH_MODEL', true),
   };
 }

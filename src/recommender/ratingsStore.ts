@@ -1,15 +1,19 @@
 /**
- * Members' ratings in Keyv: SQLite by default, any Keyv adapter picked by the URL's protocol. One record
- * per Discord user id (ratings follow the person across guilds). A write is acknowledged only when
- * Keyv confirms it (set resolving true); reads that fail throw instead of looking like "no ratings",
- * which would let the next write wipe a member's history.
+ * Members' ratings in Keyv: SQLite by default, Redis and PostgreSQL shared by any number of processes,
+ * any other Keyv adapter for one process. One record per Discord user id (ratings follow the person
+ * across guilds), holding the ratings AND the vector folded from them, so the two can never disagree.
+ *
+ * Every change is a compare-and-swap (storeBackends.ts): the new record replaces the one it was computed
+ * from only if no other process changed it meanwhile, else the change is applied again to what is stored
+ * now. So no acknowledged rating is ever overwritten, whichever process wrote it. A write is acknowledged
+ * only once the backend confirmed it; reads that fail throw instead of looking like "no ratings", and a
+ * store that does not answer in time fails the command ("not saved, try again") instead of hanging it.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import Keyv from 'keyv';
 import { ConfigError, StoreReadError, StoreWriteError } from '../errors.js';
-import { createGroupWriter, type GroupWriter } from './groupCommit.js';
 import { createKeyedMutex } from './keyedMutex.js';
+import { backendProtocol, openBackend, sqlitePath, type MemberBackend } from './storeBackends.js';
+
+export { sqlitePath } from './storeBackends.js';
 
 /** Everything stored about one member. */
 export interface MemberRecord {
@@ -27,17 +31,27 @@ export interface MemberRecord {
   hidden?: boolean;
 }
 
+export type StoreOperation = 'read' | 'write';
+export type StoreOutcome = 'ok' | 'conflict' | 'error';
+
 export interface RatingsStore {
   /** Adapter and location, password removed (for logs). */
   readonly description: string;
+  /** true when several processes may share the store (its backend swaps atomically). */
+  readonly shared: boolean;
+  /**
+   * The member as stored now (always read from the backend). While the stored bytes are unchanged it
+   * returns the very same object, so callers may key what they derive from a record on its identity.
+   */
   get(userId: string): Promise<MemberRecord | undefined>;
   /** Resolves once the store confirmed the write; StoreWriteError otherwise. */
   set(userId: string, record: MemberRecord): Promise<void>;
   /** Removes the member; resolves true when there was something to remove. */
   delete(userId: string): Promise<boolean>;
   /**
-   * Read-modify-write of one member, serialised per member in this process so concurrent updates
-   * are never lost. `change` returns the new record, or null to delete it.
+   * Read-modify-write of one member that loses no concurrent change, in this process or another:
+   * `change` returns the new record (or null to delete it) and may run more than once, on the newest
+   * stored record each time, so it must be a pure function of `current`.
    */
   update<T>(userId: string, change: (current: MemberRecord | undefined) => { record: MemberRecord | null; result: T }): Promise<T>;
   /** Ids of the members who used the bot in a server (empty for a server never seen). */
@@ -47,88 +61,12 @@ export interface RatingsStore {
   close(): Promise<void>;
 }
 
-type AdapterFactory = (url: string) => Promise<unknown>;
-
-async function importAdapter(name: string, protocol: string): Promise<Record<string, unknown>> {
-  try {
-    return (await import(name)) as Record<string, unknown>;
-  } catch (error) {
-    if ((error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') {
-      throw new ConfigError('ANIREC_STORE_URL', `${protocol}// needs its Keyv adapter: run \`npm install ${name}\``);
-    }
-    throw error;
-  }
-}
-
-function adapterClass(mod: Record<string, unknown>): new (...args: unknown[]) => unknown {
-  return (mod.default ?? Object.values(mod).find((v) => typeof v === 'function')) as new (...args: unknown[]) => unknown;
-}
-
-/** sqlite path of a sqlite:// URL, relative paths resolved from the working folder. */
-export function sqlitePath(url: string): string {
-  const path = url.replace(/^sqlite:\/\//i, '');
-  return path === ':memory:' ? path : resolve(path);
-}
-
-const ADAPTERS: Record<string, { module: string; create: AdapterFactory }> = {
-  'sqlite:': {
-    module: '@keyv/sqlite',
-    create: async (url) => {
-      const path = sqlitePath(url);
-      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-      const Sqlite = adapterClass(await importAdapter('@keyv/sqlite', 'sqlite:'));
-      // busyTimeout 1 s: a read and a write each waiting on a lock must still fit Discord's 3 s answer window.
-      const store = new Sqlite({ uri: `sqlite://${path}`, busyTimeout: 1000 }) as { query(sql: string): Promise<unknown> };
-      // WAL with synchronous=FULL still syncs every commit before set() resolves (durable), but costs
-      // one sync instead of the rollback journal's several: about 0.7 ms per write instead of 19 ms.
-      // NORMAL would skip that sync (a write would survive a killed process but not a power cut), so
-      // we keep FULL and share each sync among the writes that arrive together (group commit below).
-      if (path !== ':memory:') {
-        await store.query('PRAGMA journal_mode=WAL');
-        await store.query('PRAGMA synchronous=FULL');
-      }
-      return store;
-    },
-  },
-  'redis:': { module: '@keyv/redis', create: async (url) => new (adapterClass(await importAdapter('@keyv/redis', 'redis:')))(url) },
-  'rediss:': { module: '@keyv/redis', create: async (url) => new (adapterClass(await importAdapter('@keyv/redis', 'rediss:')))(url) },
-  'postgres:': {
-    module: '@keyv/postgres',
-    create: async (url) => new (adapterClass(await importAdapter('@keyv/postgres', 'postgres:')))({ uri: url }),
-  },
-  'postgresql:': {
-    module: '@keyv/postgres',
-    create: async (url) => new (adapterClass(await importAdapter('@keyv/postgres', 'postgresql:')))({ uri: url }),
-  },
-  'mysql:': {
-    module: '@keyv/mysql',
-    create: async (url) => new (adapterClass(await importAdapter('@keyv/mysql', 'mysql:')))({ uri: url }),
-  },
-  'mongodb:': {
-    module: '@keyv/mongo',
-    create: async (url) => new (adapterClass(await importAdapter('@keyv/mongo', 'mongodb:')))({ url }),
-  },
-};
-
-interface SqliteAdapter {
-  opts: { table: string };
-  query(sql: string, ...parameters: unknown[]): Promise<unknown>;
-}
-
-/**
- * Writes through @keyv/sqlite's connection with group commit: one multi-row upsert is one implicit
- * transaction, so the rows of a batch share one commit (and one sync) and none is acknowledged before it.
- * The same upsert as the adapter's own set(), with the value Keyv itself would have serialised.
- */
-function createSqliteWriter(store: SqliteAdapter, onError: ((error: unknown) => void) | undefined): GroupWriter {
-  const table = store.opts.table;
-  return createGroupWriter(
-    async (rows) => {
-      const values = rows.map(() => '(?, ?)').join(', ');
-      await store.query(`INSERT INTO ${table} (key, value) VALUES ${values} ON CONFLICT(key) DO UPDATE SET value=excluded.value`, ...rows.flat());
-    },
-    { onError: (error) => onError?.(error) },
-  );
+export interface StoreOptions {
+  onError?: (error: unknown) => void;
+  /** Told about every backend operation (metrics). */
+  observe?: (operation: StoreOperation, outcome: StoreOutcome, seconds: number) => void;
+  /** A backend operation not answered within this fails (default 2500 ms, inside Discord's 3 s). */
+  timeoutMs?: number;
 }
 
 /** The URL without its password, for logs. */
@@ -140,6 +78,10 @@ const key = (userId: string) => `member:${userId}`;
 const guildKey = (guildId: string) => `guild:${guildId}`;
 /** Members whose last committed record update() keeps in memory. */
 const COMMITTED_CACHE_SIZE = 20_000;
+/** Members whose last seen stored bytes (and their parsed record) this process keeps. */
+const KNOWN_CACHE_SIZE = 20_000;
+/** A change meeting this many newer writes in a row gives up (never seen below 5 with 4 processes). */
+const MAX_ATTEMPTS = 50;
 
 function checkRecord(value: unknown, userId: string): MemberRecord | undefined {
   if (value === undefined || value === null) return undefined;
@@ -150,75 +92,105 @@ function checkRecord(value: unknown, userId: string): MemberRecord | undefined {
   return record;
 }
 
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the store did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
+}
+
+/** What this process last saw stored for a member: the bytes, and the record parsed from them. */
+interface Known {
+  raw: string | undefined;
+  record: MemberRecord | undefined;
+}
+
 /**
  * Opens the store named by a Keyv URL (sqlite://path by default; redis://, postgres://... once their
  * adapter is installed). The SQLite folder is created when missing.
  */
-export async function openRatingsStore(url: string, options: { onError?: (error: unknown) => void } = {}): Promise<RatingsStore> {
-  const protocol = /^([a-z][a-z0-9+.-]*:)\/\//i.exec(url)?.[1]?.toLowerCase();
-  const adapter = protocol === undefined ? undefined : ADAPTERS[protocol];
-  if (adapter === undefined) {
+export async function openRatingsStore(url: string, options: StoreOptions = {}): Promise<RatingsStore> {
+  const protocol = backendProtocol(url);
+  if (protocol === undefined) {
     throw new ConfigError('ANIREC_STORE_URL', `unsupported store "${describeStoreUrl(url)}"; use sqlite://, redis:// or postgres://`);
   }
-  const store = await adapter.create(url);
-  // throwOnErrors: without it a failed read resolves undefined, indistinguishable from "no ratings".
-  const keyv = new Keyv({ store: store as never, namespace: 'anirec', throwOnErrors: true });
-  // Keyv emits 'error' as well as throwing; an unheard 'error' event would crash the process.
-  keyv.on('error', (error: unknown) => options.onError?.(error));
-  const mutex = createKeyedMutex();
-  const writer = protocol === 'sqlite:' ? createSqliteWriter(store as SqliteAdapter, options.onError) : undefined;
+  const backend: MemberBackend = await openBackend(protocol, url, { ...(options.onError ? { onError: options.onError } : {}) });
+  const keyv = backend.keyv;
+  const timeoutMs = options.timeoutMs ?? 2500;
+  // Serialised exactly as Keyv's own set() would, so Keyv (and older anirec) read these records.
+  const serialize = (record: MemberRecord) => keyv.serialize!({ value: record, expires: undefined }) as string;
+  const storedKey = (userId: string) => keyv._getKeyPrefix(key(userId));
 
-  const get = async (userId: string) => {
-    let value: unknown;
+  const timed = async <T>(operation: StoreOperation, work: () => Promise<T>, outcomeOf: (result: T) => StoreOutcome = () => 'ok'): Promise<T> => {
+    const started = performance.now();
     try {
-      value = await keyv.get(key(userId));
+      const result = await withTimeout(work(), timeoutMs);
+      options.observe?.(operation, outcomeOf(result), (performance.now() - started) / 1000);
+      return result;
     } catch (error) {
+      options.observe?.(operation, 'error', (performance.now() - started) / 1000);
+      options.onError?.(error);
+      throw error;
+    }
+  };
+
+  // Saves re-parsing unchanged bytes, keeps record identity stable for callers, and gives update() the
+  // expected bytes of its swap without a read. Never trusted as the truth: a stale entry only makes a
+  // swap fail, which reads the store again.
+  const known = new Map<string, Known>();
+  const remember = (userId: string, entry: Known) => {
+    known.delete(userId);
+    known.set(userId, entry);
+    if (known.size > KNOWN_CACHE_SIZE) known.delete(known.keys().next().value!);
+  };
+
+  const readKnown = async (userId: string): Promise<Known> => {
+    let raw: string | undefined;
+    try {
+      raw = await timed('read', () => backend.read(storedKey(userId)));
+    } catch (error) {
+      known.delete(userId);
       throw new StoreReadError(key(userId), { cause: error });
     }
-    return checkRecord(value, userId);
-  };
-  // The last record this process committed per member, so update() needs no read for it: a /rate then
-  // waits for one commit instead of a read queued behind the running commit plus its own. Sound because
-  // this process is the only writer (the per-member lock already assumes so); dropped on any failure.
-  const committed = new Map<string, MemberRecord | undefined>();
-  const rememberCommitted = (userId: string, record: MemberRecord | undefined) => {
-    committed.delete(userId);
-    committed.set(userId, record);
-    if (committed.size > COMMITTED_CACHE_SIZE) committed.delete(committed.keys().next().value!);
-  };
-  const set = async (userId: string, record: MemberRecord) => {
-    committed.delete(userId);
-    await write(userId, record);
-    rememberCommitted(userId, record);
-  };
-  const write = async (userId: string, record: MemberRecord) => {
-    let confirmed: boolean;
-    try {
-      // Serialised synchronously, so the write is queued in call order (a delete issued next waits for it).
-      const serialized = writer === undefined ? undefined : keyv.serialize?.({ value: record, expires: undefined });
-      if (writer !== undefined && typeof serialized === 'string') {
-        await writer.set(keyv._getKeyPrefix(key(userId)), serialized);
-        confirmed = true;
-      } else confirmed = await keyv.set(key(userId), record);
-    } catch (error) {
-      throw new StoreWriteError(key(userId), { cause: error });
-    }
-    if (!confirmed) throw new StoreWriteError(key(userId));
-  };
-  const remove = async (userId: string) => {
-    committed.delete(userId);
-    let removed: boolean;
-    try {
-      // A queued write of the member must not land after (and undo) its deletion.
-      await writer?.settled(keyv._getKeyPrefix(key(userId)));
-      removed = await keyv.delete(key(userId));
-    } catch (error) {
-      throw new StoreWriteError(key(userId), { cause: error });
-    }
-    rememberCommitted(userId, undefined);
-    return removed;
+    const cached = known.get(userId);
+    if (cached !== undefined && cached.raw === raw) return cached;
+    const record = raw === undefined ? undefined : checkRecord((keyv.deserialize!(raw) as { value?: unknown } | undefined)?.value, userId);
+    const entry = { raw, record };
+    remember(userId, entry);
+    return entry;
   };
 
+  const mutex = createKeyedMutex();
+  const update: RatingsStore['update'] = (userId, change) =>
+    // The in-process lock only saves futile swaps between this process's own writers; the swap is what
+    // keeps other processes' writes.
+    mutex.run(userId, async () => {
+      // A change that cannot read the member records nothing: the member hears "not saved, try again".
+      const reread = () =>
+        readKnown(userId).catch((error: unknown) => {
+          throw new StoreWriteError(key(userId), { cause: error instanceof StoreReadError ? error.cause : error });
+        });
+      let current = known.get(userId) ?? (await reread());
+      for (let attempt = 1; ; attempt++) {
+        const { record, result } = change(current.record);
+        const next = record === null ? undefined : serialize(record);
+        let swapped: boolean;
+        try {
+          swapped = await timed('write', () => backend.swap({ key: storedKey(userId), expected: current.raw, next }), (ok) => (ok ? 'ok' : 'conflict'));
+        } catch (error) {
+          // The write may or may not have landed: forget what we knew, the next change reads the store.
+          known.delete(userId);
+          throw new StoreWriteError(key(userId), { cause: error });
+        }
+        if (swapped) {
+          remember(userId, { raw: next, record: record ?? undefined });
+          return result;
+        }
+        if (attempt >= MAX_ATTEMPTS) throw new StoreWriteError(key(userId), { cause: new Error(`${attempt} concurrent writes in a row`) });
+        current = await reread();
+      }
+    });
   // Which members used the bot in a server: an index beside the member records (each record also lists its
   // servers), so /twins reads one key instead of scanning the store. Old stores simply have none yet.
   const guildMembers = async (guildId: string): Promise<string[]> => {
@@ -233,17 +205,10 @@ export async function openRatingsStore(url: string, options: { onError?: (error:
   };
 
   return {
-    description: `${adapter.module} (${describeStoreUrl(protocol === 'sqlite:' ? `sqlite://${sqlitePath(url)}` : url)})`,
-    get,
-    set,
-    delete: remove,
-    update(userId, change) {
-      return mutex.run(userId, async () => {
-        const { record, result } = change(committed.has(userId) ? committed.get(userId) : await get(userId));
-        if (record === null) await remove(userId);
-        else await set(userId, record);
-        return result;
-      });
+    description: `${backend.module} (${describeStoreUrl(protocol === 'sqlite:' ? `sqlite://${sqlitePath(url)}` : url)})${backend.shared ? '' : ', one process only'}`,
+    shared: backend.shared,
+    async get(userId) {
+      return (await readKnown(userId)).record;
     },
     guildMembers,
     updateGuildMembers(guildId, change) {
@@ -259,9 +224,15 @@ export async function openRatingsStore(url: string, options: { onError?: (error:
         return members;
       });
     },
+    async set(userId, record) {
+      await update(userId, () => ({ record, result: undefined }));
+    },
+    delete(userId) {
+      return update(userId, (current) => ({ record: null, result: current !== undefined }));
+    },
+    update,
     async close() {
-      await writer?.idle();
-      await keyv.disconnect();
+      await backend.close();
     },
   };
 }

@@ -279,35 +279,37 @@ export function createService(deps: ServiceDeps): AnirecService {
     return { record, profile, folded, rated: new Set(profile.itemIx), topByFilter: new Map() };
   };
 
+  // Members derived from a stored record (profile, vector, top picks), reused while the store returns that
+  // very record object, which it does only while the stored bytes are unchanged: any write, from this
+  // process or another, gives a new record and so a new Member. Staleness cannot happen by construction.
   const remember = (userId: string, member: Member) => {
     members.delete(userId);
     members.set(userId, member);
     if (members.size > cacheSize) members.delete(members.keys().next().value!);
   };
 
-  // Bumped on every committed change of a member, so a read that raced a write is not cached.
-  const generations = new Map<string, number>();
+  // Counts committed changes in this process (groups.ts rebuilds a server's roster when it moves).
   let changeCount = 0;
-  const bump = (userId: string) => {
+  const bump = (_userId: string) => {
     changeCount++;
-    generations.set(userId, (generations.get(userId) ?? 0) + 1);
   };
 
   const loadMember = async (userId: string): Promise<Member | undefined> => {
-    const cached = members.get(userId);
-    if (cached !== undefined) return cached;
-    const generation = generations.get(userId);
     const record = await store.get(userId);
-    if (generations.get(userId) !== generation) return loadMember(userId);
-    if (record === undefined) return undefined;
+    if (record === undefined) {
+      members.delete(userId);
+      return undefined;
+    }
+    const cached = members.get(userId);
+    if (cached?.record === record) return cached;
     const member = memberFrom(record, false);
     remember(userId, member);
     return member;
   };
 
   /**
-   * Applies `change` to the member's ratings under the per-member lock, folds the member in again and
-   * stores ratings and vector together. Resolves only after the store confirmed the write.
+   * Applies `change` to the member's stored ratings, folds the member in again and stores ratings and
+   * vector together (one record, so they always agree). Resolves only after the store confirmed it.
    */
   const changeRatings = async <T>(
     userId: string,
@@ -326,7 +328,6 @@ export function createService(deps: ServiceDeps): AnirecService {
       }
       return { record, result: { member, result } };
     });
-    bump(userId);
     remember(userId, outcome.member);
     return outcome;
   };
@@ -549,6 +550,8 @@ export function createService(deps: ServiceDeps): AnirecService {
       let watched = 0;
       let unknown = 0;
       const { member } = await changeRatings(userId, (ratings) => {
+        // The store may apply a change more than once (another process wrote first): count afresh.
+        rated = watched = unknown = 0;
         for (const entry of parsed.entries) {
           if (!catalogue.ixByAnimeId.has(entry.animeId)) {
             unknown++;

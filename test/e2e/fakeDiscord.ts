@@ -117,6 +117,8 @@ export interface InteractOptions {
   user?: FakeUser;
   /** Send as a DM (no guild, `user` instead of `member`). */
   dm?: boolean;
+  /** The guild it happens in (default the fake's first guild, `guildId`); see `addGuild`. */
+  guildId?: string;
   /** Fail the wait after this many ms (default the fake's `replyTimeoutMs`). */
   timeoutMs?: number;
 }
@@ -138,6 +140,13 @@ interface Session {
   socket: WebSocket;
   seq: number;
   identified: boolean;
+  /** [shard id, shard count] from IDENTIFY ([0, 1] when the bot does not shard). */
+  shard: [number, number];
+}
+
+/** The shard Discord routes a guild to: (guild_id >> 22) % shard count. */
+export function shardOfGuild(guildId: string, shardCount: number): number {
+  return Number((BigInt(guildId) >> 22n) % BigInt(shardCount));
 }
 
 export interface FakeDiscordOptions {
@@ -152,6 +161,8 @@ export interface FakeDiscordOptions {
    * fake does the same after this many ms (default 3000; Infinity to turn it off under heavy load).
    */
   callbackWindowMs?: number;
+  /** The shard count GET /gateway/bot recommends (default 1). */
+  shards?: number;
 }
 
 const MEMBER_PERMISSIONS = '2248473465835073';
@@ -162,6 +173,10 @@ export class FakeDiscord {
   readonly channelId = makeSnowflake();
   /** A voice channel of the guild (type 2); members join it with `joinVoice`. */
   readonly voiceChannel: FakeChannel = { id: makeSnowflake(), type: 2, name: 'Lounge' };
+  /** Every guild the bot is in: `guildId` first, then those added by `addGuild`. */
+  readonly guildIds: string[] = [this.guildId];
+  /** Each guild's one text channel. */
+  private readonly channelOf = new Map<string, string>([[this.guildId, this.channelId]]);
   readonly botUser: FakeUser = {
     id: this.applicationId,
     username: 'anirec',
@@ -266,6 +281,20 @@ export class FakeDiscord {
     return () => process.off('unhandledRejection', this.rejectionListener);
   }
 
+  /** Adds a guild (before the bot connects) that Discord routes to `shard` of `shardCount`; returns its id. */
+  addGuild(shard: number, shardCount: number): string {
+    let id = makeSnowflake();
+    while (shardOfGuild(id, shardCount) !== shard) id = makeSnowflake();
+    this.guildIds.push(id);
+    this.channelOf.set(id, makeSnowflake());
+    return id;
+  }
+
+  /** The shard ids of the open sessions, as they identified ([id, count]). */
+  get identifiedShards(): [number, number][] {
+    return this.sessions.filter((s) => s.identified && s.socket.readyState === s.socket.OPEN).map((s) => s.shard);
+  }
+
   /** A stable guild member (n >= 0). */
   member(n: number): FakeUser {
     let user = this.members.get(n);
@@ -347,16 +376,18 @@ export class FakeDiscord {
   /** Builds a full INTERACTION_CREATE payload (exposed so tests can break it on purpose). */
   buildInteraction(type: number, data: unknown, opts: InteractOptions = {}, message?: FakeMessage): Record<string, any> {
     const user = opts.user ?? this.member(0);
+    const guildId = opts.guildId ?? this.guildId;
+    const channelId = opts.dm ? this.channelId : (this.channelOf.get(guildId) ?? this.channelId);
     const payload: Record<string, any> = {
       id: makeSnowflake(),
       application_id: this.applicationId,
       type,
       token: `itoken-${makeSnowflake()}-${Math.random().toString(36).slice(2)}`,
       data,
-      channel_id: this.channelId,
-      channel: { id: this.channelId, type: opts.dm ? 1 : 0, guild_id: opts.dm ? undefined : this.guildId, name: 'general' },
+      channel_id: channelId,
+      channel: { id: channelId, type: opts.dm ? 1 : 0, guild_id: opts.dm ? undefined : guildId, name: 'general' },
       entitlements: [],
-      authorizing_integration_owners: opts.dm ? { '1': user.id } : { '0': this.guildId },
+      authorizing_integration_owners: opts.dm ? { '1': user.id } : { '0': guildId },
       app_permissions: MEMBER_PERMISSIONS,
       locale: 'en-US',
       version: 1,
@@ -366,9 +397,9 @@ export class FakeDiscord {
     if (opts.dm) {
       payload.user = user;
     } else {
-      payload.guild_id = this.guildId;
+      payload.guild_id = guildId;
       payload.guild_locale = 'en-US';
-      payload.guild = { id: this.guildId, locale: 'en-US', features: [] };
+      payload.guild = { id: guildId, locale: 'en-US', features: [] };
       payload.member = { ...guildMember(user), permissions: MEMBER_PERMISSIONS };
     }
     if (message) payload.message = message;
@@ -377,7 +408,8 @@ export class FakeDiscord {
 
   /** Sends a prepared payload and awaits the visible answer (or fails after the timeout). */
   sendInteraction(payload: Record<string, any>, label: string, timeoutMs = this.replyTimeoutMs): Promise<Reply> {
-    const session = this.latestSession();
+    // Discord sends a guild's events to the shard serving it, DMs to shard 0.
+    const session = this.latestSession(payload.guild_id === undefined ? undefined : String(payload.guild_id));
     const pending: Pending = {
       id: String(payload.id),
       token: String(payload.token),
@@ -452,7 +484,7 @@ export class FakeDiscord {
   // --- gateway ---
 
   private handleSocket(socket: WebSocket): void {
-    const session: Session = { socket, seq: 0, identified: false };
+    const session: Session = { socket, seq: 0, identified: false, shard: [0, 1] };
     this.sessions.push(session);
     socket.on('close', () => {
       this.sessions = this.sessions.filter((s) => s !== session);
@@ -486,17 +518,20 @@ export class FakeDiscord {
         return;
       }
       session.identified = true;
+      const shard = packet.d?.shard;
+      session.shard = Array.isArray(shard) && shard.length === 2 ? [Number(shard[0]), Number(shard[1])] : [0, 1];
+      const guilds = this.guildIds.filter((id) => shardOfGuild(id, session.shard[1]) === session.shard[0]);
       this.dispatch(session, 'READY', {
         v: 10,
         user: { ...this.botUser, flags: 0, verified: true, mfa_enabled: false },
-        guilds: [{ id: this.guildId, unavailable: true }],
+        guilds: guilds.map((id) => ({ id, unavailable: true })),
         session_id: `session-${makeSnowflake()}`,
         resume_gateway_url: `ws://127.0.0.1:${this.port}/gateway`,
-        shard: [0, 1],
+        shard: session.shard,
         application: { id: this.applicationId, flags: 0 },
         private_channels: [],
       });
-      this.dispatch(session, 'GUILD_CREATE', this.guildPayload());
+      for (const id of guilds) this.dispatch(session, 'GUILD_CREATE', this.guildPayload(id));
       for (const waiter of this.readyWaiters.splice(0)) waiter();
       return;
     }
@@ -513,17 +548,19 @@ export class FakeDiscord {
     session.socket.send(JSON.stringify({ op: 0, t: event, s: session.seq, d }));
   }
 
-  private latestSession(): Session | undefined {
+  /** The newest open session of the shard serving `guildId` (shard 0 for DMs). */
+  private latestSession(guildId?: string): Session | undefined {
     for (let i = this.sessions.length - 1; i >= 0; i--) {
       const s = this.sessions[i]!;
-      if (s.identified && s.socket.readyState === s.socket.OPEN) return s;
+      const serves = guildId === undefined ? s.shard[0] === 0 : shardOfGuild(guildId, s.shard[1]) === s.shard[0];
+      if (s.identified && s.socket.readyState === s.socket.OPEN && serves) return s;
     }
     return undefined;
   }
 
-  private guildPayload(): Record<string, unknown> {
+  private guildPayload(guildId: string): Record<string, unknown> {
     return {
-      id: this.guildId,
+      id: guildId,
       name: 'anirec test server',
       icon: null,
       owner_id: this.member(0).id,
@@ -531,10 +568,10 @@ export class FakeDiscord {
       member_count: 2,
       large: false,
       features: [],
-      roles: [{ id: this.guildId, name: '@everyone', permissions: MEMBER_PERMISSIONS, position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 }],
+      roles: [{ id: guildId, name: '@everyone', permissions: MEMBER_PERMISSIONS, position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 }],
       channels: [
-        { id: this.channelId, type: 0, name: 'general', position: 0, permission_overwrites: [], guild_id: this.guildId },
-        { ...this.voiceChannel, position: 1, permission_overwrites: [], guild_id: this.guildId, bitrate: 64000, user_limit: 0 },
+        { id: this.channelOf.get(guildId)!, type: 0, name: 'general', position: 0, permission_overwrites: [], guild_id: guildId },
+        ...(guildId === this.guildId ? [{ ...this.voiceChannel, position: 1, permission_overwrites: [], guild_id: guildId, bitrate: 64000, user_limit: 0 }] : []),
       ],
       threads: [],
       members: [],
@@ -602,7 +639,7 @@ export class FakeDiscord {
     if (method === 'GET' && route === '/gateway/bot') {
       return json(res, 200, {
         url: `ws://127.0.0.1:${this.port}/gateway`,
-        shards: 1,
+        shards: this.options.shards ?? 1,
         session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
       });
     }

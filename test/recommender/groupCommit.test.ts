@@ -2,15 +2,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createGroupWriter, type CommitRows } from '../../src/recommender/groupCommit.js';
+import { createGroupWriter, OpFailed, type CommitBatch } from '../../src/recommender/groupCommit.js';
 import { openRatingsStore } from '../../src/recommender/ratingsStore.js';
 
-/** A commit the test finishes by hand, recording what each carried. */
+/** A commit the test finishes by hand, recording what each carried; each operation's result is its text upper-cased. */
 function manualCommits() {
-  const commits: { rows: string[]; finish: (error?: Error) => void }[] = [];
-  const commit: CommitRows = (rows) =>
-    new Promise<void>((resolve, reject) => {
-      commits.push({ rows: rows.map(([k, v]) => `${k}=${v}`), finish: (error) => (error ? reject(error) : resolve()) });
+  const commits: { ops: string[]; finish: (error?: Error) => void }[] = [];
+  const commit: CommitBatch<string, string> = (ops) =>
+    new Promise((resolve, reject) => {
+      commits.push({ ops: [...ops], finish: (error) => (error ? reject(error) : resolve(ops.map((op) => op.toUpperCase()))) });
     });
   return { commits, commit };
 }
@@ -18,55 +18,50 @@ function manualCommits() {
 const flush = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('createGroupWriter', () => {
-  it('given writes arriving during a commit then they share the next commit and resolve only after it', async () => {
+  it('given operations arriving during a commit then they share the next commit and resolve only after it, each with its result', async () => {
     const { commits, commit } = manualCommits();
     const writer = createGroupWriter(commit);
     const done: string[] = [];
-    const first = writer.set('a', '1').then(() => done.push('a'));
-    const rest = ['b', 'c', 'd'].map((k) => writer.set(k, '2').then(() => done.push(k)));
+    const first = writer.submit('a').then((r) => done.push(r));
+    const rest = ['b', 'c', 'd'].map((k) => writer.submit(k).then((r) => done.push(r)));
     await flush();
-    expect(commits.map((c) => c.rows)).toEqual([['a=1']]);
+    expect(commits.map((c) => c.ops)).toEqual([['a']]);
     commits[0]!.finish();
     await first;
     await flush();
-    expect(done).toEqual(['a']);
-    expect(commits.map((c) => c.rows)).toEqual([['a=1'], ['b=2', 'c=2', 'd=2']]);
+    expect(done).toEqual(['A']);
+    expect(commits.map((c) => c.ops)).toEqual([['a'], ['b', 'c', 'd']]);
     commits[1]!.finish();
     await Promise.all(rest);
-    expect(done).toEqual(['a', 'b', 'c', 'd']);
+    expect(done).toEqual(['A', 'B', 'C', 'D']);
   });
 
-  it('given the same key twice in a batch then one row carries the latest value and both writes resolve', async () => {
-    const { commits, commit } = manualCommits();
-    const writer = createGroupWriter(commit);
-    const first = writer.set('x', '0');
-    const twice = [writer.set('k', 'old'), writer.set('k', 'new')];
-    await flush();
-    commits[0]!.finish();
-    await first;
-    await flush();
-    expect(commits[1]!.rows).toEqual(['k=new']);
-    commits[1]!.finish();
-    await expect(Promise.all(twice)).resolves.toEqual([undefined, undefined]);
-  });
-
-  it('given a batch the store refuses because of one row then only that write fails', async () => {
-    const refused: string[] = [];
+  it('given one operation failing inside a batch then only that one rejects', async () => {
     const errors: unknown[] = [];
-    const writer = createGroupWriter(
-      async (rows) => {
+    const writer = createGroupWriter<string, string>(
+      async (ops) => {
         await flush();
-        if (rows.some(([k]) => k === 'bad')) {
-          refused.push(rows.map(([k]) => k).join(','));
-          throw new Error('disk is full');
-        }
+        return ops.map((op) => (op === 'bad' ? new OpFailed(new Error('disk is full')) : op));
       },
       { onError: (e) => errors.push(e) },
     );
-    const outcomes = await Promise.all(['a', 'b', 'bad', 'c'].map((k) => writer.set(k, 'v').then(() => 'ok', (e: Error) => e.message)));
-    expect(outcomes).toEqual(['ok', 'ok', 'disk is full', 'ok']);
-    expect(refused).toEqual(['b,bad,c', 'bad']);
-    expect(errors).toHaveLength(2);
+    const outcomes = await Promise.all(['a', 'b', 'bad', 'c'].map((k) => writer.submit(k).then((r) => r, (e: Error) => e.message)));
+    expect(outcomes).toEqual(['a', 'b', 'disk is full', 'c']);
+    expect(errors).toHaveLength(1);
+  });
+
+  it('given a commit that throws then every operation it carried rejects and the next batch still runs', async () => {
+    const { commits, commit } = manualCommits();
+    const writer = createGroupWriter(commit);
+    const first = writer.submit('a').catch((e: Error) => e.message);
+    const second = [writer.submit('b').catch((e: Error) => e.message), writer.submit('c').catch((e: Error) => e.message)];
+    await flush();
+    commits[0]!.finish(new Error('locked'));
+    expect(await first).toBe('locked');
+    await flush();
+    commits[1]!.finish();
+    expect(await Promise.all(second)).toEqual(['B', 'C']);
+    await writer.idle();
   });
 });
 

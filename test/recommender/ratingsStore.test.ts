@@ -101,10 +101,16 @@ describe('openRatingsStore update without a read', () => {
 });
 
 describe('openRatingsStore URLs', () => {
-  it('given a redis URL without @keyv/redis installed then the error says what to install', async () => {
-    const error = await openRatingsStore('redis://localhost:6379').catch((e: unknown) => e);
+  it('given a mysql URL without @keyv/mysql installed then the error says what to install', async () => {
+    const error = await openRatingsStore('mysql://localhost:3306/anirec').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
-    expect(describeError(error)).toBe('configuration: ANIREC_STORE_URL: redis:// needs its Keyv adapter: run `npm install @keyv/redis`');
+    expect(describeError(error)).toBe('configuration: ANIREC_STORE_URL: mysql:// needs its Keyv adapter: run `npm install @keyv/mysql`');
+  });
+
+  it('given a redis URL where no server listens then opening fails instead of waiting', async () => {
+    const error = await openRatingsStore('redis://127.0.0.1:1').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(String((error as Error).message)).toMatch(/ECONNREFUSED/);
   });
 
   it('given an unknown protocol then ConfigError names the variable', async () => {

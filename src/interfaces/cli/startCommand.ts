@@ -3,17 +3,26 @@
  * one from the data folder when there is none), opens the ratings store, then runs the Discord bot
  * when DISCORD_TOKEN is set and the local console otherwise.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { readConfig, type Config } from '../../config.js';
+import { buildTitleIndex } from '../../data/titles.js';
 import { locateDataFiles } from '../../data/dataFiles.js';
 import { DataMissingError, ModelMissingError } from '../../errors.js';
 import { createLogger, type Logger } from '../../log.js';
 import { loadAnirecModel, type AnirecModel } from '../../model/anirecModel.js';
 import { trainDefaultModel } from '../../model/trainDefault.js';
-import { openRatingsStore } from '../../recommender/ratingsStore.js';
-import { createServiceFor } from '../../recommender/service.js';
+import { createLiveService, type LiveService, type ServingModel } from '../../recommender/liveService.js';
+import { createRateLimiter } from '../../recommender/rateLimiter.js';
+import { openRatingsStore, type RatingsStore } from '../../recommender/ratingsStore.js';
+import { createService } from '../../recommender/service.js';
 import { runConsole } from '../console.js';
 import { startConfiguredWeb } from '../web/server.js';
+import { aggregate, createMetrics } from '../ops/metrics.js';
+import { describeServing, startModelReloader } from '../ops/modelReloader.js';
+import { startOpsServer, type Health, type OpsServer } from '../ops/opsServer.js';
+import { answerManager, isShardProcess } from '../ops/shardLink.js';
 import { parseOptions } from './args.js';
 import type { Subcommand } from './subcommand.js';
 
@@ -66,26 +75,93 @@ export function waitForSignal(): Promise<string> {
   });
 }
 
+/** /healthz: the store answers a read (within its timeout) and a model serves. */
+function healthOf(store: RatingsStore, live: LiveService): () => Promise<Health> {
+  return async () => {
+    const started = performance.now();
+    let storeOk = true;
+    try {
+      await store.get('0');
+    } catch {
+      storeOk = false;
+    }
+    const serving = live.current();
+    return {
+      ok: storeOk,
+      store: { ok: storeOk, ms: Number((performance.now() - started).toFixed(2)) },
+      model: { name: serving.model.name, fingerprint: serving.fingerprint },
+    };
+  };
+}
+
+/** ANIREC_SHARDS set: this process manages the shards, each a child `anirec start`. */
+async function runShardManager(config: Config, log: Logger, started: number): Promise<number> {
+  // Train once here when there is no model, rather than once per shard.
+  if (!existsSync(join(config.modelDir, 'info.json'))) await loadOrTrainModel(config, log);
+  const metrics = createMetrics();
+  const { startShards } = await import('../discord/shards.js');
+  const shards = await startShards({ config, log, metrics, file: process.argv[1]!, execArgv: process.execArgv });
+  const ops =
+    config.metricsPort === undefined
+      ? undefined
+      : await startOpsServer({
+          port: config.metricsPort,
+          host: config.metricsHost,
+          metrics: async () => {
+            const replies = await shards.status();
+            return aggregate([await metrics.registry.getMetricsAsJSON(), ...replies.flatMap((r) => (r.reply ? [r.reply.metrics] : []))]);
+          },
+          health: async () => {
+            const replies = await shards.status();
+            const perShard = Object.fromEntries(replies.map((r) => [r.shard, r.reply?.health ?? { ok: false, reason: 'not ready' }]));
+            return { ok: replies.every((r) => r.reply?.health.ok === true), shards: perShard };
+          },
+        });
+  if (ops) log.info(`ops: /healthz and /metrics on http://${config.metricsHost}:${ops.port}`);
+  log.info(`all ${shards.manager.shards.size} shards ready in ${((performance.now() - started) / 1000).toFixed(2)} s`);
+  const signal = await waitForSignal();
+  log.info(`${signal}: stopping the shards`);
+  await shards.stop();
+  await ops?.close();
+  return 0;
+}
+
 export async function runStart(argv: string[]): Promise<number> {
   const flags = parseOptions(argv, { console: { type: 'boolean' } });
   const started = performance.now();
   const config = readConfig();
   const log = createLogger({ level: config.logLevel, secrets: [config.discordToken] });
   const useDiscord = config.discordToken !== undefined && flags.console !== true;
-
-  const model = await loadOrTrainModel(config, log);
-  const store = await openRatingsStore(config.storeUrl, { onError: (error) => log.error('ratings store', error) });
-  log.info(`model: ${model.name} from ${config.modelDir} (${model.catalogue.anime.length} anime)`);
-  log.info(`store: ${store.description}`);
   const ready = () =>
     log.info(`ready in ${((performance.now() - started) / 1000).toFixed(2)} s, RSS ${megabytes(process.memoryUsage().rss)}`);
+  const shardProcess = isShardProcess();
+  if (useDiscord && config.shards !== undefined && !shardProcess) return runShardManager(config, log, started);
+
+  const model = await loadOrTrainModel(config, log);
+  const metrics = createMetrics();
+  const store = await openRatingsStore(config.storeUrl, { onError: (error) => log.error('ratings store', error), observe: metrics.observeStore });
+  // One rate limiter for every model the process serves: a swap does not hand members a fresh allowance.
+  const rateLimiter = createRateLimiter({ perMinute: config.rateLimitPerMinute });
+  const live = createLiveService(model, (m) => createService({ model: m, store, titles: buildTitleIndex(m.catalogue), rateLimiter, log }));
+  const setModel = (serving: ServingModel) => metrics.setModel(serving.model.name, serving.fingerprint);
+  setModel(live.current());
+  log.info(`model: serving ${describeServing(live.current(), config.modelDir)}`);
+  log.info(`store: ${store.description}`);
+  const reloader = startModelReloader({ dir: config.modelDir, live, load: loadAnirecModel, log, watch: config.watchModel, onSwap: setModel });
+  const health = healthOf(store, live);
+  let ops: OpsServer | undefined;
+  if (shardProcess) answerManager(metrics, health);
+  else if (config.metricsPort !== undefined) {
+    ops = await startOpsServer({ port: config.metricsPort, host: config.metricsHost, metrics: () => metrics.registry.metrics(), health });
+    log.info(`ops: /healthz and /metrics on http://${config.metricsHost}:${ops.port}`);
+  }
 
   try {
     if (useDiscord) {
       const { startBot } = await import('../discord/bot.js');
       log.info(`backend: Discord (${config.discordApiUrl})`);
-      const bot = await startBot({ config, model, store, log });
-      const web = config.webPort === undefined ? undefined : await startConfiguredWeb(config, bot.service, config.webPort, log).catch(async (error: unknown) => {
+      const bot = await startBot({ config, model, store, log, service: live.service, metrics });
+      const web = config.webPort === undefined ? undefined : await startConfiguredWeb(config, live.service, config.webPort, log).catch(async (error: unknown) => {
         await bot.stop();
         throw error;
       });
@@ -96,17 +172,20 @@ export async function runStart(argv: string[]): Promise<number> {
       await bot.stop();
     } else {
       log.info('backend: local console (set DISCORD_TOKEN to run on Discord)');
-      const service = createServiceFor({ model, store, rateLimitPerMinute: config.rateLimitPerMinute, log });
-      const web = config.webPort === undefined ? undefined : await startConfiguredWeb(config, service, config.webPort, log);
+      const web = config.webPort === undefined ? undefined : await startConfiguredWeb(config, live.service, config.webPort, log);
       ready();
       try {
-        await runConsole({ service, input: process.stdin, write: (text) => process.stdout.write(text), prompt: process.stdin.isTTY === true, log });
+        await runConsole({ service: live.service, input: process.stdin, write: (text) => process.stdout.write(text), prompt: process.stdin.isTTY === true, log });
       } finally {
         await web?.close();
       }
     }
   } finally {
+    reloader.close();
+    await ops?.close();
     await store.close();
+    // The IPC channel to the manager would keep a shard's process alive after it is done.
+    if (shardProcess) process.disconnect?.();
   }
   return 0;
 }

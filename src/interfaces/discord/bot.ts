@@ -9,6 +9,7 @@ import { createLogger, type Logger } from '../../log.js';
 import type { AnirecModel } from '../../model/anirecModel.js';
 import type { RatingsStore } from '../../recommender/ratingsStore.js';
 import { createServiceFor, type AnirecService } from '../../recommender/service.js';
+import type { Metrics } from '../ops/metrics.js';
 import { loadCommands } from '../commandRegistry.js';
 import { createDispatcher } from './dispatch.js';
 import { explainDiscordFailure } from './explainFailure.js';
@@ -20,6 +21,9 @@ export interface StartBotOptions {
   log?: Logger;
   /** @discordjs/rest's global cap (50/s by default); load tests raise it. */
   globalRequestsPerSecond?: number;
+  /** The service to serve (a live one swaps models); one is made from `model` and `store` when absent. */
+  service?: AnirecService;
+  metrics?: Metrics;
 }
 
 export interface RunningBot {
@@ -36,7 +40,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
 
   const { commands, rejected } = await loadCommands();
   for (const problem of rejected) log.warn(`commands/${problem}`);
-  const service = createServiceFor({ model, store, rateLimitPerMinute: config.rateLimitPerMinute, log });
+  const service = options.service ?? createServiceFor({ model, store, rateLimitPerMinute: config.rateLimitPerMinute, log });
 
   const client = new Client({
     // GuildVoiceStates (not privileged): who sits in which voice channel, for /watch-party channel:<voice>.
@@ -47,7 +51,8 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       ...(options.globalRequestsPerSecond !== undefined ? { globalRequestsPerSecond: options.globalRequestsPerSecond } : {}),
     },
   });
-  const dispatch = createDispatcher({ commands, context: { service, log } });
+  const metrics = options.metrics;
+  const dispatch = createDispatcher({ commands, context: { service, log }, ...(metrics ? { observe: metrics.observeInteraction } : {}) });
   client.on(Events.InteractionCreate, (interaction) => {
     dispatch(interaction).catch((error: unknown) => log.error('interaction handling failed', error));
   });
@@ -62,7 +67,8 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     await client.destroy();
     throw explainDiscordFailure(error, config.discordApiUrl);
   }
-  log.info(`logged in to Discord as ${client.user?.tag ?? 'unknown'} with ${commands.size} commands`);
+  const shards = client.shard === null ? '' : ` as shard ${client.shard.ids.join(', ')} of ${client.shard.count}`;
+  log.info(`logged in to Discord as ${client.user?.tag ?? 'unknown'}${shards} with ${commands.size} commands (${client.guilds.cache.size} guilds)`);
   return {
     client,
     service,

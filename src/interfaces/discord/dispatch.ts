@@ -22,6 +22,8 @@ export interface DispatchDeps {
 export interface DispatcherOptions {
   commands: Map<string, Command>;
   context: DispatchDeps;
+  /** Told about every slash command once answered: outcome 'ok' or the error's code ('internal' if not ours). */
+  observe?: (command: string, outcome: string, seconds: number) => void;
 }
 
 async function answerError(interaction: ChatInputCommandInteraction | ButtonInteraction, error: unknown, context: DispatchDeps): Promise<void> {
@@ -58,6 +60,7 @@ export function createDispatcher(options: DispatcherOptions): (interaction: Base
     if (interaction.isChatInputCommand()) {
       const started = performance.now();
       const command = commands.get(interaction.commandName);
+      let outcome = 'ok';
       try {
         if (command === undefined) throw new Error(`unknown command /${interaction.commandName}`);
         const commandContext = discordContext(interaction, context);
@@ -66,8 +69,10 @@ export function createDispatcher(options: DispatcherOptions): (interaction: Base
         // After the answer and its log line: the member is not kept waiting for this bookkeeping.
         await noteUse(command, commandContext);
       } catch (error) {
+        outcome = isAnirecError(error) ? error.code : 'internal';
         await answerError(interaction, error, context);
       }
+      options.observe?.(interaction.commandName, outcome, (performance.now() - started) / 1000);
       return;
     }
     if (interaction.isButton()) {
