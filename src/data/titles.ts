@@ -2,17 +2,21 @@
  * Title lookup for people typing anime names (CLI, console, Discord autocomplete). Names are normalised
  * once (case, accents and punctuation dropped); a query then walks the catalogue in popularity order
  * through match tiers: exact, normalised, prefix, word prefix, substring, and last a bounded edit
- * distance for typos. Ties within a tier go to the more popular anime (members).
+ * distance for typos. Every title of an anime is searched (its shown name, English and Japanese titles,
+ * synonyms). Ties within a tier go to the more popular anime (members), then to the first aired (so
+ * "demon slayer" is the 2019 series, not a later arc, among anime with no popularity figure).
  */
 import { distance } from 'fastest-levenshtein';
 import { AmbiguousTitleError, UnknownTitleError } from '../errors.js';
-import type { Catalogue } from './types.js';
+import type { Anime, Catalogue } from './types.js';
 
 export interface TitleMatch {
   itemIx: number;
   animeId: number;
-  /** At most 100 characters (Discord's limit for a choice), cut with … */
+  /** The anime's shown name, at most 100 characters (Discord's limit for a choice), cut with … */
   name: string;
+  /** The title that matched (the shown name, or an English, Japanese or other title). */
+  matched: string;
   /** Higher is better: 1 exact, 0.97 any case, 0.95 normalised, 0.85 prefix, 0.75 word prefix, 0.65 substring, below 0.5 typos. */
   score: number;
 }
@@ -131,21 +135,39 @@ function shorten(name: string): string {
   return name.length <= MAX_NAME_LENGTH ? name : `${name.slice(0, MAX_NAME_LENGTH - 1)}…`;
 }
 
+/** Every title of an anime, the shown name first. */
+export function titlesOf(a: Anime): string[] {
+  const all = [a.name, ...(a.englishNames ?? []), ...(a.japaneseName !== undefined ? [a.japaneseName] : []), ...(a.synonyms ?? [])];
+  return [...new Set(all.filter((t) => t.trim() !== ''))];
+}
+
 export function buildTitleIndex(catalogue: Catalogue): TitleIndex {
   const anime = catalogue.anime;
-  // Popularity order: scanning in it makes the first match of a tier the most popular one.
-  const order = Int32Array.from(anime.keys()).sort((a, b) => anime[b]!.members - anime[a]!.members || a - b);
+  // Popularity order (then first aired): scanning in it makes the first match of a tier the most popular one.
+  const itemOrder = Int32Array.from(anime.keys()).sort(
+    (a, b) => anime[b]!.members - anime[a]!.members || (anime[a]!.aired ?? '9999').localeCompare(anime[b]!.aired ?? '9999') || a - b,
+  );
+  // One entry (k) per title, in item order; order[k] is its itemIx, primary[k] 1 for the shown name.
+  const entryItems: number[] = [];
+  const names: string[] = [];
+  const primaryK = new Int32Array(anime.length);
+  for (const itemIx of itemOrder) {
+    titlesOf(anime[itemIx]!).forEach((title, slot) => {
+      if (slot === 0) primaryK[itemIx] = names.length;
+      entryItems.push(itemIx);
+      names.push(title);
+    });
+  }
+  const order = Int32Array.from(entryItems);
   const n = order.length;
-  const names: string[] = new Array(n);
+  const primary = Uint8Array.from(order, (itemIx, k) => (primaryK[itemIx] === k ? 1 : 0));
   const lower: string[] = new Array(n);
   const norm: string[] = new Array(n);
   const compact: string[] = new Array(n);
   const masks = new Int32Array(n);
   for (let k = 0; k < n; k++) {
-    const a = anime[order[k]!]!;
-    names[k] = a.name;
-    lower[k] = a.name.toLowerCase();
-    norm[k] = normaliseTitle(a.name);
+    lower[k] = names[k]!.toLowerCase();
+    norm[k] = normaliseTitle(names[k]!);
     compact[k] = norm[k]!.replace(/ /g, '');
     masks[k] = charMask(norm[k]!);
   }
@@ -220,7 +242,7 @@ export function buildTitleIndex(catalogue: Catalogue): TitleIndex {
 
   const toMatch = (k: number, score: number): TitleMatch => {
     const itemIx = order[k]!;
-    return { itemIx, animeId: anime[itemIx]!.animeId, name: shorten(names[k]!), score: Math.round(score * 100) / 100 };
+    return { itemIx, animeId: anime[itemIx]!.animeId, name: shorten(anime[itemIx]!.name), matched: names[k]!, score: Math.round(score * 100) / 100 };
   };
 
   /**
@@ -243,7 +265,9 @@ export function buildTitleIndex(catalogue: Catalogue): TitleIndex {
       collect(compactText, qCompact, candidates);
     }
     const ordered = Int32Array.from(candidates).sort();
-    // One bucket per score; in popularity order, so each bucket only needs its first `limit` entries.
+    // One bucket per score; in popularity order, so each bucket only needs its first entries (a few
+    // more than `limit`, since one anime may fill several with its titles).
+    const bucketCap = limit * 2 + 4;
     const buckets = new Map<number, number[]>();
     let found = 0;
     for (const k of ordered) {
@@ -252,7 +276,7 @@ export function buildTitleIndex(catalogue: Catalogue): TitleIndex {
       found++;
       let bucket = buckets.get(s);
       if (!bucket) buckets.set(s, (bucket = []));
-      if (bucket.length < limit) bucket.push(k);
+      if (bucket.length < bucketCap) bucket.push(k);
     }
     if (found < Math.min(limit, TYPO_FILL)) {
       const edits = maxEdits(q.length);
@@ -264,14 +288,18 @@ export function buildTitleIndex(catalogue: Catalogue): TitleIndex {
           if (s === 0) continue;
           let bucket = buckets.get(s);
           if (!bucket) buckets.set(s, (bucket = []));
-          if (bucket.length < limit) bucket.push(k);
+          if (bucket.length < bucketCap) bucket.push(k);
         }
       }
     }
+    // An anime matched by several of its titles counts once, at its best tier.
     const ranked: [number, number][] = [];
+    const seen = new Set<number>();
     for (const score of [...buckets.keys()].sort((a, b) => b - a)) {
       for (const k of buckets.get(score)!) {
         if (ranked.length === limit) return ranked;
+        if (seen.has(order[k]!)) continue;
+        seen.add(order[k]!);
         ranked.push([k, score]);
       }
     }
@@ -289,7 +317,9 @@ export function buildTitleIndex(catalogue: Catalogue): TitleIndex {
       const ratio = distance(q, name) / Math.max(q.length, name.length);
       if (ratio <= 0.5) best.push([k, ratio]);
     }
-    return best.sort((x, y) => x[1] - y[1]).slice(0, SUGGESTIONS).map(([k]) => shorten(names[k]!));
+    best.sort((x, y) => x[1] - y[1]);
+    const items = [...new Set(best.map(([k]) => order[k]!))];
+    return items.slice(0, SUGGESTIONS).map((itemIx) => shorten(anime[itemIx]!.name));
   };
 
   const idIx = (query: string): number | undefined => {
@@ -301,11 +331,11 @@ export function buildTitleIndex(catalogue: Catalogue): TitleIndex {
     search(query, limit = DEFAULT_LIMIT) {
       const byId = idIx(query);
       if (normaliseTitle(query) === '') {
-        return Array.from({ length: Math.min(limit, n) }, (_, k) => toMatch(k, 0));
+        return Array.from(itemOrder.subarray(0, Math.min(limit, itemOrder.length)), (itemIx) => toMatch(primaryK[itemIx]!, 0));
       }
       const matches = rank(query, limit).slice(0, limit).map(([k, s]) => toMatch(k, s));
       if (byId !== undefined) {
-        const k = order.indexOf(byId);
+        const k = primaryK[byId]!;
         return [toMatch(k, EXACT), ...matches.filter((m) => m.itemIx !== byId)].slice(0, limit);
       }
       return matches;
@@ -320,8 +350,12 @@ export function buildTitleIndex(catalogue: Catalogue): TitleIndex {
       for (const [map, key] of [[byName, raw], [byLower, raw.toLowerCase()], [byNorm, q], [byCompact, q.replace(/ /g, '')]] as const) {
         const hits = key === '' ? undefined : map.get(key);
         if (hits === undefined) continue;
-        if (hits.length === 1) return order[hits[0]!]!;
-        throw new AmbiguousTitleError(query, hits.slice(0, SUGGESTIONS).map((k) => describe(k)));
+        // Two anime shown under one name: ask which. A title that is only another name (an English
+        // title shared by a series and its arcs) goes to the first in popularity, then air order.
+        const shown = [...new Set(hits.filter((k) => primary[k] === 1).map((k) => order[k]!))];
+        if (shown.length === 1) return shown[0]!;
+        if (shown.length === 0) return order[hits[0]!]!;
+        throw new AmbiguousTitleError(query, shown.slice(0, SUGGESTIONS).map((itemIx) => describe(primaryK[itemIx]!)));
       }
       const matches = rank(query, SUGGESTIONS);
       if (matches.length === 0) throw new UnknownTitleError(query, suggest(query));
