@@ -127,7 +127,7 @@ export interface MergedCatalogueOptions {
   /** A bangumi-data data.json other than the installed package's (tests). */
   bangumiFile?: string;
   /** Enrichment applied on top of the merge (anirec catalogue --update's cache), by MAL id. */
-  overlay?: (anime: Anime[]) => Anime[];
+  overlay?: (anime: Anime[], baseCount: number) => Anime[];
 }
 
 async function writeAtomically(path: string, text: string): Promise<void> {
@@ -149,7 +149,7 @@ export async function loadMergedCatalogue(base: readonly Anime[], options: Merge
   const key = baseKey(base, `${source.file}:${await bangumiIdentity(source.file, source.version)}`);
   const cachePath = options.cacheDir !== undefined ? join(resolve(options.cacheDir), `catalogue-${key.slice(0, 16)}.json`) : undefined;
   const finish = (anime: Anime[], report: MergeReport, fromCache: boolean): MergedCatalogue => ({
-    catalogue: catalogueFromAnime(options.overlay ? options.overlay(anime) : anime),
+    catalogue: catalogueFromAnime(options.overlay ? options.overlay(anime, base.length) : anime),
     baseCount: base.length,
     report,
     fromCache,

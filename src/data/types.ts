@@ -24,6 +24,8 @@ export interface Anime {
   synonyms?: string[];
   /** First-air date, YYYY-MM-DD (bangumi-data's `begin`), absent when unknown. */
   aired?: string;
+  /** Cover picture URL (enrichment). */
+  picture?: string;
 }
 
 /** anime.csv, indexed by dense `itemIx` (row order of the file). */

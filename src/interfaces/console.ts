@@ -17,6 +17,7 @@ import {
   renderRated,
   renderRatingsPage,
   renderRecommendations,
+  renderSeasonal,
   renderSimilar,
   renderText,
   renderUnrated,
@@ -29,6 +30,7 @@ export const CONSOLE_HELP = [
   '  /rate <anime> <score 1-10>          e.g. /rate Steins;Gate 9',
   '  /recommend [count:N] [genre:G] [type:T]',
   '  /similar <anime> [count:N]',
+  '  /seasonal [season] [count:N]            e.g. /seasonal winter 2026 (default: this season)',
   '  /ratings [page]',
   '  /unrate <anime>',
   '  /forget-me                          deletes your ratings (asks first)',
@@ -67,6 +69,7 @@ export const CONSOLE_OPTIONS: Record<string, readonly string[]> = {
   rate: ['anime', 'score'],
   recommend: ['count', 'genre', 'type'],
   similar: ['anime', 'count'],
+  seasonal: ['season', 'count'],
   ratings: ['page'],
   unrate: ['anime'],
   import: ['file'],
@@ -118,6 +121,8 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
         );
       case 'similar':
         return show(renderSimilar(service.similar(userId, anime, parsed.options.count)));
+      case 'seasonal':
+        return show(renderSeasonal(await service.seasonal(userId, parsed.options.season ?? parsed.positional, parsed.options.count)));
       case 'ratings': {
         const page = await service.listRatings(userId, Number(parsed.options.page ?? parsed.positional) || 1);
         show(renderRatingsPage(userId, page));

@@ -13,7 +13,7 @@ import { FakeDiscord } from './fakeDiscord.js';
 import { TEST_TOKEN } from './inProcessBot.js';
 import { prepareTestModel, type TestModel } from './testModel.js';
 
-const COMMAND_NAMES = ['forget-me', 'import', 'rate', 'ratings', 'recommend', 'similar', 'unrate'];
+const COMMAND_NAMES = ['forget-me', 'import', 'rate', 'ratings', 'recommend', 'seasonal', 'similar', 'unrate'];
 
 let tm: TestModel;
 let fake: FakeDiscord;

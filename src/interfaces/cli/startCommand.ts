@@ -13,6 +13,10 @@ import { trainDefaultModel } from '../../model/trainDefault.js';
 import { openRatingsStore } from '../../recommender/ratingsStore.js';
 import { createServiceFor } from '../../recommender/service.js';
 import { runConsole } from '../console.js';
+import { loadMergedCatalogue } from '../../data/mergedCatalogue.js';
+import { BANGUMI_ATTRIBUTION } from '../../data/bangumi.js';
+import { loadEnrichmentOverlay } from '../../data/enrichment.js';
+import type { Catalogue } from '../../data/types.js';
 import { parseOptions } from './args.js';
 import type { Subcommand } from './subcommand.js';
 
@@ -53,6 +57,25 @@ export async function loadOrTrainModel(config: Config, log: Logger): Promise<Ani
   return trainDefaultModel(config.dataDir, config.modelDir, { cacheDir: config.cacheDir, log: (line: string) => log.info(line), quiet: false });
 }
 
+/**
+ * The model's catalogue merged with bangumi-data (built on the first start, then read from the cache).
+ * Should the merge fail, the bot still runs on the model's own catalogue.
+ */
+export async function loadServingCatalogue(model: AnirecModel, config: Config, log: Logger): Promise<Catalogue> {
+  try {
+    const merged = await loadMergedCatalogue(model.catalogue.anime, { cacheDir: config.cacheDir, overlay: await loadEnrichmentOverlay(config.cacheDir) });
+    const { report } = merged;
+    log.info(
+      `catalogue: ${merged.catalogue.anime.length} anime (${report.added} newer than the model from bangumi-data, ${report.matched} matched by MAL id) ` +
+        `${merged.fromCache ? 'from the cache' : 'built'} in ${merged.seconds.toFixed(2)} s. ${BANGUMI_ATTRIBUTION}`,
+    );
+    return merged.catalogue;
+  } catch (error) {
+    log.warn(`catalogue: bangumi-data could not be merged, serving the model's ${model.catalogue.anime.length} anime only: ${(error as Error).message}`);
+    return model.catalogue;
+  }
+}
+
 function waitForSignal(): Promise<string> {
   return new Promise((resolve) => {
     const stop = (signal: string) => {
@@ -73,6 +96,7 @@ export async function runStart(argv: string[]): Promise<number> {
   const useDiscord = config.discordToken !== undefined && flags.console !== true;
 
   const model = await loadOrTrainModel(config, log);
+  const catalogue = await loadServingCatalogue(model, config, log);
   const store = await openRatingsStore(config.storeUrl, { onError: (error) => log.error('ratings store', error) });
   log.info(`model: ${model.name} from ${config.modelDir} (${model.catalogue.anime.length} anime)`);
   log.info(`store: ${store.description}`);
@@ -83,14 +107,14 @@ export async function runStart(argv: string[]): Promise<number> {
     if (useDiscord) {
       const { startBot } = await import('../discord/bot.js');
       log.info(`backend: Discord (${config.discordApiUrl})`);
-      const bot = await startBot({ config, model, store, log });
+      const bot = await startBot({ config, model, store, log, catalogue });
       ready();
       const signal = await waitForSignal();
       log.info(`${signal}: shutting down`);
       await bot.stop();
     } else {
       log.info('backend: local console (set DISCORD_TOKEN to run on Discord)');
-      const service = createServiceFor({ model, store, rateLimitPerMinute: config.rateLimitPerMinute, log });
+      const service = createServiceFor({ model, store, rateLimitPerMinute: config.rateLimitPerMinute, log, catalogue });
       ready();
       await runConsole({ service, input: process.stdin, write: (text) => process.stdout.write(text), prompt: process.stdin.isTTY === true, log });
     }

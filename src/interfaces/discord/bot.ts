@@ -9,6 +9,7 @@ import { createLogger, type Logger } from '../../log.js';
 import type { AnirecModel } from '../../model/anirecModel.js';
 import type { RatingsStore } from '../../recommender/ratingsStore.js';
 import { createServiceFor } from '../../recommender/service.js';
+import type { Catalogue } from '../../data/types.js';
 import { loadCommands } from './commandRegistry.js';
 import { createDispatcher } from './dispatch.js';
 import { explainDiscordFailure } from './explainFailure.js';
@@ -18,6 +19,8 @@ export interface StartBotOptions {
   model: AnirecModel;
   store: RatingsStore;
   log?: Logger;
+  /** The merged catalogue (model's anime first); default the model's own. */
+  catalogue?: Catalogue;
   /** @discordjs/rest's global cap (50/s by default); load tests raise it. */
   globalRequestsPerSecond?: number;
 }
@@ -34,7 +37,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
 
   const { commands, rejected } = await loadCommands();
   for (const problem of rejected) log.warn(`commands/${problem}`);
-  const service = createServiceFor({ model, store, rateLimitPerMinute: config.rateLimitPerMinute, log });
+  const service = createServiceFor({ model, store, rateLimitPerMinute: config.rateLimitPerMinute, log, ...(options.catalogue ? { catalogue: options.catalogue } : {}) });
 
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],

@@ -7,7 +7,7 @@ import { loadCommands } from '../../../src/interfaces/discord/commandRegistry.js
 describe('loadCommands', () => {
   it('given the commands folder then the seven slash commands, none rejected', async () => {
     const { commands, rejected } = await loadCommands();
-    expect([...commands.keys()]).toEqual(['forget-me', 'import', 'rate', 'ratings', 'recommend', 'similar', 'unrate']);
+    expect([...commands.keys()]).toEqual(['forget-me', 'import', 'rate', 'ratings', 'recommend', 'seasonal', 'similar', 'unrate']);
     expect(rejected).toEqual([]);
   });
 
