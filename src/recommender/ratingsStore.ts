@@ -36,6 +36,8 @@ export interface RatingsStore {
    * are never lost. `change` returns the new record, or null to delete it.
    */
   update<T>(userId: string, change: (current: MemberRecord | undefined) => { record: MemberRecord | null; result: T }): Promise<T>;
+  /** Every stored record as [id, record] (for `anirec train` and `anirec data`); adapters without iteration throw. */
+  entries(): AsyncIterable<[string, MemberRecord]>;
   close(): Promise<void>;
 }
 
@@ -222,6 +224,19 @@ export async function openRatingsStore(url: string, options: { onError?: (error:
         else await set(userId, record);
         return result;
       });
+    },
+    async *entries() {
+      await writer?.idle();
+      if (typeof keyv.iterator !== 'function') throw new ConfigError('ANIREC_STORE_URL', `${adapter.module} cannot list its records`);
+      const prefix = key('');
+      for await (const [storedKey, value] of keyv.iterator(undefined) as AsyncGenerator<[string, unknown]>) {
+        // The adapter hands back the raw key (namespace included) and the value Keyv stored.
+        const bare = storedKey.replace(/^anirec:/, '');
+        if (!bare.startsWith(prefix)) continue;
+        const id = bare.slice(prefix.length);
+        const record = checkRecord(value, id);
+        if (record !== undefined) yield [id, record];
+      }
     },
     async close() {
       await writer?.idle();
