@@ -186,6 +186,19 @@ export function buildTitleIndex(catalogue: Catalogue): TitleIndex {
   const byNorm = groupBy(norm);
   const byCompact = groupBy(compact);
 
+  // Where typos can match: a name within `edits` of the query's length, or a longer name with the
+  // query's first character (typoScore's two branches). Grouped once, so a typo search visits only
+  // those instead of every title (the merged catalogue has about twice anime.csv's titles).
+  const byLength = groupBy(norm.map((t) => String(t.length)));
+  const byFirst = groupBy(norm.map((t) => t.charAt(0)));
+  const typoCandidates = (q: string, edits: number): Int32Array => {
+    const ks: number[] = [];
+    for (let len = Math.max(0, q.length - edits); len <= q.length + edits; len++) for (const k of byLength.get(String(len)) ?? []) ks.push(k);
+    if (q.length >= 4) for (const k of byFirst.get(q.charAt(0)) ?? []) if (norm[k]!.length > q.length + edits) ks.push(k);
+    // Popularity (k) order, as the full scan had: the buckets keep their first entries.
+    return Int32Array.from(ks).sort();
+  };
+
   /** Adds to `into` every k with a word starting with `prefix`. */
   const collectWordStarts = (prefix: string, into: Set<number>): void => {
     for (let i = lowerBound(words, prefix); i < words.length && words[i]!.startsWith(prefix); i++) into.add(wordOwner[i]!);
@@ -282,7 +295,7 @@ export function buildTitleIndex(catalogue: Catalogue): TitleIndex {
       const edits = maxEdits(q.length);
       if (edits > 0) {
         const qMask = charMask(q);
-        for (let k = 0; k < n; k++) {
+        for (const k of typoCandidates(q, edits)) {
           if (candidates.has(k)) continue;
           const s = typoScore(k, q, qMask, edits);
           if (s === 0) continue;
