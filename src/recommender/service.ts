@@ -339,7 +339,7 @@ export function createService(deps: ServiceDeps): AnirecService {
     });
     bump(userId);
     remember(userId, outcome.member);
-    await community?.memberChanged(userId, before, outcome.member.record.ratings, outcome.member.folded);
+    await noteCommunity(userId, before, outcome.member.record.ratings, outcome.member.folded);
     return outcome;
   };
 
@@ -351,6 +351,18 @@ export function createService(deps: ServiceDeps): AnirecService {
     space === undefined
       ? undefined
       : createCommunityItems({ space, catalogue, store, log, loadUser: async (id) => (await loadMember(id))?.folded });
+
+  /**
+   * Tells the community items of a committed change. The member's own record is already stored: a
+   * failure here only delays what others see of the new anime, so it is logged, not thrown.
+   */
+  const noteCommunity = async (userId: string, ...change: [Record<string, number> | undefined, Record<string, number> | undefined, FoldedUser | undefined]) => {
+    try {
+      await community?.memberChanged(userId, ...change);
+    } catch (error) {
+      log.error(`community: could not record member ${userId}'s ratings of new anime`, error);
+    }
+  };
 
   /** Community anime ranked for a member, best first (only those resting on at least one scored rating). */
   const communityPicks = (member: Member, filter: (itemIx: number) => boolean) => {
@@ -516,7 +528,7 @@ export function createService(deps: ServiceDeps): AnirecService {
       });
       bump(userId);
       members.delete(userId);
-      await community?.memberChanged(userId, before, undefined, undefined);
+      await noteCommunity(userId, before, undefined, undefined);
       log.info(`member ${userId} asked to be forgotten${removed ? '' : ' (nothing was stored)'}`);
       return removed;
     },
