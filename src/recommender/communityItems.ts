@@ -5,7 +5,7 @@
  *
  * Which members rated which new anime is kept in the ratings store beside the members, so it survives a
  * restart: one record per new anime (`community:anime:<id>`, ratings = member id -> score) and one index
- * (`community:index`, ratings = anime id -> rater count). Members' own records stay the source of truth.
+ * (`community:index`, ratings = anime id -> 1, for the anime that have raters). Members' own records stay the source of truth.
  */
 import type { Catalogue } from '../data/types.js';
 import { foldInItem, itemPrior, type FoldedItem, type ItemSpace, type Rater } from '../model/itemFoldIn.js';
@@ -124,14 +124,16 @@ export function createCommunityItems(options: {
         // The store only needs to hear of a new or changed score, or a removal.
         if (was.get(itemIx) === score) continue;
         const animeId = catalogue.anime[itemIx]!.animeId;
-        const raters = await store.update(animeRecordId(animeId), (current) => {
+        const change = await store.update(animeRecordId(animeId), (current) => {
           const ratings = { ...(current?.ratings ?? {}) };
           if (score === undefined) delete ratings[userId];
           else ratings[userId] = score;
           const count = Object.keys(ratings).length;
-          return { record: count === 0 ? null : { ratings, updatedAt: Date.now() }, result: count };
+          // The index lists which anime have raters: it changes only when one gains its first or loses its last.
+          const result = current === undefined && count > 0 ? 'entered' : current !== undefined && count === 0 ? 'left' : 'same';
+          return { record: count === 0 ? null : { ratings, updatedAt: Date.now() }, result };
         });
-        indexChanges.set(String(animeId), raters === 0 ? null : raters);
+        if (change !== 'same') indexChanges.set(String(animeId), change === 'entered' ? 1 : null);
       }
       if (indexChanges.size === 0) return;
       await store.update(INDEX_ID, (current) => {
