@@ -125,6 +125,29 @@ function charMask(text: string): number {
   return mask;
 }
 
+/**
+ * Character counts in 32 buckets (code & 31, saturating at 255). An edit changes at most one count up
+ * and one down, so the larger of the two count gaps is a lower bound of the edit distance: a filter far
+ * cheaper than the distance itself (long titles made the typo pass the slowest part of a lookup).
+ */
+const HISTOGRAM_BUCKETS = 32;
+function addHistogram(into: Uint8Array, at: number, text: string, length: number): void {
+  for (let i = 0; i < length; i++) {
+    const b = at + (text.charCodeAt(i) & 31);
+    if (into[b]! < 255) into[b]!++;
+  }
+}
+function histogramGap(q: Uint8Array, other: Uint8Array, at: number): number {
+  let over = 0;
+  let under = 0;
+  for (let b = 0; b < HISTOGRAM_BUCKETS; b++) {
+    const d = q[b]! - other[at + b]!;
+    if (d > 0) over += d;
+    else under -= d;
+  }
+  return over > under ? over : under;
+}
+
 function popcount(x: number): number {
   let v = x - ((x >>> 1) & 0x55555555);
   v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
@@ -165,11 +188,13 @@ export function buildTitleIndex(catalogue: Catalogue): TitleIndex {
   const norm: string[] = new Array(n);
   const compact: string[] = new Array(n);
   const masks = new Int32Array(n);
+  const histograms = new Uint8Array(n * HISTOGRAM_BUCKETS);
   for (let k = 0; k < n; k++) {
     lower[k] = names[k]!.toLowerCase();
     norm[k] = normaliseTitle(names[k]!);
     compact[k] = norm[k]!.replace(/ /g, '');
     masks[k] = charMask(norm[k]!);
+    addHistogram(histograms, k * HISTOGRAM_BUCKETS, norm[k]!, norm[k]!.length);
   }
   // All names in one string each, so substring search is one native indexOf scan over the catalogue.
   const normText = joinTitles(norm);
@@ -236,18 +261,24 @@ export function buildTitleIndex(catalogue: Catalogue): TitleIndex {
   };
 
   /** Typo score of title k, 0 when more than `edits` edits away. */
-  const typoScore = (k: number, q: string, qMask: number, edits: number): number => {
+  const startHistogram = new Uint8Array(HISTOGRAM_BUCKETS);
+  const typoScore = (k: number, q: string, qMask: number, qHistogram: Uint8Array, edits: number): number => {
     // Each character of the query missing from the name costs at least one edit: a cheap filter.
     if (popcount(qMask & ~masks[k]!) > edits) return 0;
     const name = norm[k]!;
     const lengthGap = name.length - q.length;
-    if (Math.abs(lengthGap) <= edits) {
+    if (Math.abs(lengthGap) <= edits && histogramGap(qHistogram, histograms, k * HISTOGRAM_BUCKETS) <= edits) {
       const d = distance(q, name);
       if (d <= edits) return TYPO - PER_EDIT * d;
     }
     if (lengthGap > 0 && q.length >= 4 && name.charCodeAt(0) === q.charCodeAt(0)) {
-      // Typed the start of a long name with a slip: compare with that start.
-      const d = distance(q, name.slice(0, q.length));
+      // Typed the start of a long name with a slip: compare with that start (after the same cheap
+      // filter on the characters of that start alone).
+      const start = name.slice(0, q.length);
+      startHistogram.fill(0);
+      addHistogram(startHistogram, 0, start, start.length);
+      if (histogramGap(qHistogram, startHistogram, 0) > edits) return 0;
+      const d = distance(q, start);
       if (d <= edits) return TYPO_PREFIX - PER_EDIT * d;
     }
     return 0;
@@ -283,21 +314,27 @@ export function buildTitleIndex(catalogue: Catalogue): TitleIndex {
     const bucketCap = limit * 2 + 4;
     const buckets = new Map<number, number[]>();
     let found = 0;
+    let best = 0;
     for (const k of ordered) {
       const s = tierScore(k, raw, rawLower, q, qCompact, qWords);
       if (s === 0) continue;
       found++;
+      if (s > best) best = s;
       let bucket = buckets.get(s);
       if (!bucket) buckets.set(s, (bucket = []));
       if (bucket.length < bucketCap) bucket.push(k);
     }
-    if (found < Math.min(limit, TYPO_FILL)) {
+    // A whole title typed as it is named needs no typo variants beside it (and long titles make the
+    // typo pass the slowest part of a lookup).
+    if (found < Math.min(limit, TYPO_FILL) && best < NORMALISED) {
       const edits = maxEdits(q.length);
       if (edits > 0) {
         const qMask = charMask(q);
+        const qHistogram = new Uint8Array(HISTOGRAM_BUCKETS);
+        addHistogram(qHistogram, 0, q, q.length);
         for (const k of typoCandidates(q, edits)) {
           if (candidates.has(k)) continue;
-          const s = typoScore(k, q, qMask, edits);
+          const s = typoScore(k, q, qMask, qHistogram, edits);
           if (s === 0) continue;
           let bucket = buckets.get(s);
           if (!bucket) buckets.set(s, (bucket = []));

@@ -123,7 +123,9 @@ export function itemPrior(space: ItemSpace, traits: ItemTraits): { explicit: Flo
 }
 
 /** The item's vectors from its raters, pulled towards `prior`. Leaves the model and the raters untouched. */
-export function foldInItem(space: ItemSpace, raters: readonly Rater[], prior: { explicit: Float64Array; implicit: Float64Array }): FoldedItem {
+export function foldInItem(
+  space: ItemSpace, raters: readonly Rater[], prior: { explicit: Float64Array; implicit: Float64Array }, penalty = ITEM_PRIOR_PENALTY,
+): FoldedItem {
   const de = space.explicitDim;
   const n = de + 1;
   const span = space.hi - space.lo;
@@ -151,7 +153,7 @@ export function foldInItem(space: ItemSpace, raters: readonly Rater[], prior: { 
       }
     }
     for (let a = 0; a < n; a++) {
-      const lambda = a === de ? ITEM_PRIOR_PENALTY / 10 : ITEM_PRIOR_PENALTY;
+      const lambda = a === de ? penalty / 10 : penalty;
       A[a * n + a]! += lambda;
       g[a]! -= lambda * (x[a]! - prior.explicit[a]!);
     }
