@@ -1,6 +1,8 @@
 /**
  * Anime seasons as MyAnimeList counts them: winter (January-March), spring (April-June), summer
- * (July-September), fall (October-December). An anime belongs to the season of its first air date.
+ * (July-September), fall (October-December). An anime belongs to the season of its first air date, a
+ * premiere in a season's last two weeks counting for the next one (Frieren began on 29 September 2023
+ * and is a Fall 2023 anime on MyAnimeList; early premieres of a season's shows are common).
  */
 import { InvalidOptionError } from '../errors.js';
 
@@ -10,18 +12,23 @@ export type SeasonName = (typeof SEASON_NAMES)[number];
 export interface Season {
   name: SeasonName;
   year: number;
-  /** First and last day, YYYY-MM-DD (inclusive), comparable with Anime.aired. */
+  /** First and last first-air date of the season's anime, YYYY-MM-DD (inclusive), comparable with Anime.aired. */
   from: string;
   to: string;
 }
 
+/** Premieres this many days before a season starts belong to it. */
+export const EARLY_PREMIERE_DAYS = 14;
+const DAY_MS = 86_400_000;
+
 const ALIASES: Record<string, SeasonName> = { autumn: 'fall' };
-const LAST_DAY = ['03-31', '06-30', '09-30', '12-31'];
 
 export function makeSeason(name: SeasonName, year: number): Season {
   const q = SEASON_NAMES.indexOf(name);
-  const month = String(q * 3 + 1).padStart(2, '0');
-  return { name, year, from: `${year}-${month}-01`, to: `${year}-${LAST_DAY[q]}` };
+  const start = Date.UTC(year, q * 3, 1);
+  const next = Date.UTC(year, q * 3 + 3, 1);
+  const day = (time: number) => new Date(time).toISOString().slice(0, 10);
+  return { name, year, from: day(start - EARLY_PREMIERE_DAYS * DAY_MS), to: day(next - (EARLY_PREMIERE_DAYS + 1) * DAY_MS) };
 }
 
 /** The season a date falls in (UTC). */
