@@ -76,7 +76,9 @@ export interface FoldedItem {
 }
 
 /** Penalty on |q - prior|² (and a tenth of it on the bias): how many ratings the prior is worth. */
-export const ITEM_PRIOR_PENALTY = 8;
+// Swept on the synthetic set (20 well-rated anime folded from 50 ratings, /similar top-10 overlap with
+// the trained model): 0.5 -> 0.28, 1 -> 0.30, 2 -> 0.32, 4 -> 0.33, 8 -> 0.31, 16 -> 0.29, 32 -> 0.27.
+export const ITEM_PRIOR_PENALTY = 4;
 /** Penalty of the implicit ridge towards its prior. */
 export const IMPLICIT_PRIOR_PENALTY = 4;
 const STEPS = 4;
