@@ -293,7 +293,7 @@ export function buildTitleIndex(catalogue: Catalogue): TitleIndex {
    * The best `limit` matches as [k, score], best first, popularity breaking ties. Typos are looked for
    * only when the other tiers found fewer than TYPO_FILL: they are the slow part.
    */
-  const rank = (query: string, limit: number): [number, number][] => {
+  const rank = (query: string, limit: number, typoFill = TYPO_FILL): [number, number][] => {
     const raw = query.trim();
     const q = normaliseTitle(raw);
     if (q === '' || limit <= 0) return [];
@@ -326,7 +326,7 @@ export function buildTitleIndex(catalogue: Catalogue): TitleIndex {
     }
     // A whole title typed as it is named needs no typo variants beside it (and long titles make the
     // typo pass the slowest part of a lookup).
-    if (found < Math.min(limit, TYPO_FILL) && best < NORMALISED) {
+    if (found < Math.min(limit, typoFill) && best < NORMALISED) {
       const edits = maxEdits(q.length);
       if (edits > 0) {
         const qMask = charMask(q);
@@ -361,9 +361,13 @@ export function buildTitleIndex(catalogue: Catalogue): TitleIndex {
     const q = normaliseTitle(query);
     if (q === '') return [];
     const best: [number, number][] = [];
+    const qHistogram = new Uint8Array(HISTOGRAM_BUCKETS);
+    addHistogram(qHistogram, 0, q, q.length);
     for (let k = 0; k < n; k++) {
       const name = norm[k]!;
       if (Math.abs(name.length - q.length) > Math.max(3, q.length / 2)) continue;
+      // The count bound first: the distance only where the ratio can still be 0.5 or less.
+      if (histogramGap(qHistogram, histograms, k * HISTOGRAM_BUCKETS) > 0.5 * Math.max(q.length, name.length)) continue;
       const ratio = distance(q, name) / Math.max(q.length, name.length);
       if (ratio <= 0.5) best.push([k, ratio]);
     }
@@ -407,7 +411,8 @@ export function buildTitleIndex(catalogue: Catalogue): TitleIndex {
         if (shown.length === 0) return order[hits[0]!]!;
         throw new AmbiguousTitleError(query, shown.slice(0, SUGGESTIONS).map((itemIx) => describe(primaryK[itemIx]!)));
       }
-      const matches = rank(query, SUGGESTIONS);
+      // One answer is wanted, and any tier outscores every typo: typos only when nothing else matched.
+      const matches = rank(query, SUGGESTIONS, 1);
       if (matches.length === 0) throw new UnknownTitleError(query, suggest(query));
       return order[matches[0]![0]]!;
     },
