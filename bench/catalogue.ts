@@ -109,6 +109,12 @@ const oursResolve = resolves(mergedIndex);
 const peerResolve = resolves(baseIndex);
 row('title resolve (what /rate does) p50 / p99 wall', `${ms(pct(oursResolve, 50))} / ${ms(pct(oursResolve, 99))} ms`, `peer: anime.csv names only ${ms(pct(peerResolve, 50))} / ${ms(pct(peerResolve, 99))} ms`);
 
+// ANIREC_BENCH_LOOKUP_ONLY=1: the catalogue and lookup rows alone (no model training).
+if (process.env.ANIREC_BENCH_LOOKUP_ONLY === '1') {
+  console.log(rows.map((cells) => `| ${cells.join(' | ')} |`).join('\n'));
+  process.exit(0);
+}
+
 // The model.
 const t0 = performance.now();
 const model = await trainAnirecModel(ds, { explicitKinds: ['embedding'], quiet: true, log: () => {} });
