@@ -9,7 +9,9 @@ import { loadMergedCatalogue } from '../../data/mergedCatalogue.js';
 import { withMemberRatings } from '../../data/memberRatings.js';
 import { dropTrainedUsers } from '../../model/dropTrainedUsers.js';
 import { readStoreMembers } from '../../recommender/storeMembers.js';
-import { HYBRID_MAX_ROWS, type TrainAnirecOptions } from '../../model/anirecModel.js';
+import { computeRmse, DEFAULT_SPLIT_SEED, HYBRID_MAX_ROWS, type TrainAnirecOptions } from '../../model/anirecModel.js';
+import { makeSplits } from '../../data/splits.js';
+import type { Dataset } from '../../data/types.js';
 import { DEFAULT_TRAIN_OPTIONS as D } from '../../model/embedding/index.js';
 import { InvalidOptionError } from '../../errors.js';
 import { intOption, numberOption, parseOptions } from './args.js';
@@ -40,6 +42,7 @@ Options:
 async function withStoreMembers(config: Config): Promise<Pick<TrainDefaultOptions, 'prepare' | 'beforeSave'>> {
   const rows = await readStoreMembers(config.storeUrl);
   if (rows === undefined || rows.members.length === 0) return {};
+  let trained: Dataset | undefined;
   return {
     async prepare(dataset) {
       const merged = await loadMergedCatalogue(dataset.catalogue.anime, { cacheDir: config.cacheDir }).catch(() => undefined);
@@ -48,9 +51,26 @@ async function withStoreMembers(config: Config): Promise<Pick<TrainDefaultOption
         `anirec train: ${report.members} members of the store join as users: ${report.rows} rows (${report.explicit} scored), ` +
           `${report.newAnimeRows} of ${report.newAnime} anime newer than anime.csv\n`,
       );
+      trained = withMembers;
       return withMembers;
     },
     beforeSave(model) {
+      // The held-out test rows of MyAnimeList users and of members apart (the same split the training used).
+      if (trained !== undefined) {
+        const seed = Number((model.info.params as { splitSeed?: number }).splitSeed ?? DEFAULT_SPLIT_SEED);
+        const { test } = makeSplits(trained.ratings, { seed });
+        const ids = trained.ratings.userIds;
+        const userIx = trained.ratings.userIx;
+        const part = (members: boolean) => test.filter((row) => ids[userIx[row]!]! < 0 === members);
+        const mal = part(false);
+        const members = part(true);
+        model.info.metrics.testRmseMalUsers = Number(computeRmse(model.explicit, trained.ratings, mal).toFixed(4));
+        if (members.length > 0) model.info.metrics.testRmseMembers = Number(computeRmse(model.explicit, trained.ratings, members).toFixed(4));
+        process.stderr.write(
+          `anirec train: test RMSE ${model.info.metrics.testRmseMalUsers} on MyAnimeList users' rows (${mal.length}), ` +
+            `${model.info.metrics.testRmseMembers ?? '-'} on members' rows (${members.length})\n`,
+        );
+      }
       dropTrainedUsers(model, (userId) => userId < 0);
     },
   };
