@@ -1,9 +1,8 @@
 /** /import file:<MyAnimeList export> — turns a list export (XML or .xml.gz) into ratings. */
-import { SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
-import { fetchAttachment } from '../src/interfaces/discord/attachment.js';
-import type { CommandContext } from '../src/interfaces/discord/command.js';
-import { toReplyOptions } from '../src/interfaces/discord/embeds.js';
+import { SlashCommandBuilder } from 'discord.js';
+import type { CommandContext } from '../src/interfaces/command.js';
 import { renderImported } from '../src/interfaces/render.js';
+import { InputFileError } from '../src/errors.js';
 import { MAX_IMPORT_BYTES } from '../src/recommender/malImport.js';
 
 export const data = new SlashCommandBuilder()
@@ -11,11 +10,10 @@ export const data = new SlashCommandBuilder()
   .setDescription('Import your MyAnimeList list export (.xml or .xml.gz)')
   .addAttachmentOption((o) => o.setName('file').setDescription('The file from myanimelist.net/panel.php?go=export').setRequired(true));
 
-export async function execute(interaction: ChatInputCommandInteraction, { service }: CommandContext): Promise<void> {
-  const file = interaction.options.getAttachment('file', true);
+export async function execute({ service, member, options, defer, reply }: CommandContext): Promise<void> {
+  const file = options.file('file');
+  if (file === null) throw new InputFileError('(none)', 'give your MyAnimeList export, e.g. /import animelist.xml');
   // Downloading may take longer than Discord's 3 s answer window.
-  await interaction.deferReply({ flags: 'Ephemeral' });
-  const result = await service.importList(interaction.user.id, () => fetchAttachment(file.url, MAX_IMPORT_BYTES, file.size));
-  const { content } = toReplyOptions(renderImported(result));
-  await interaction.editReply({ content: content ?? '', allowedMentions: { parse: [] } });
+  await defer({ ephemeral: true });
+  await reply(renderImported(await service.importList(member.id, () => file.read(MAX_IMPORT_BYTES))));
 }

@@ -1,7 +1,6 @@
 /** /recommend [count] [genre] [type] — top picks for the member, never an anime they rated or watched. */
-import { SlashCommandBuilder, type AutocompleteInteraction, type ChatInputCommandInteraction } from 'discord.js';
-import type { CommandContext } from '../src/interfaces/discord/command.js';
-import { toReplyOptions } from '../src/interfaces/discord/embeds.js';
+import { SlashCommandBuilder } from 'discord.js';
+import type { AutocompleteContext, CommandContext } from '../src/interfaces/command.js';
 import { renderRecommendations } from '../src/interfaces/render.js';
 
 // MyAnimeList's anime types; the genre vocabulary comes from the catalogue, so it autocompletes.
@@ -19,15 +18,11 @@ export const data = new SlashCommandBuilder()
       .addChoices(...TYPES.map((t) => ({ name: t, value: t }))),
   );
 
-export async function execute(interaction: ChatInputCommandInteraction, { service }: CommandContext): Promise<void> {
-  const result = await service.recommend(interaction.user.id, {
-    count: interaction.options.getInteger('count'),
-    genre: interaction.options.getString('genre'),
-    type: interaction.options.getString('type'),
-  });
-  await interaction.reply(toReplyOptions(renderRecommendations(result)));
+export async function execute({ service, member, options, reply }: CommandContext): Promise<void> {
+  const result = await service.recommend(member.id, { count: options.integer('count'), genre: options.string('genre'), type: options.string('type') });
+  await reply(renderRecommendations(result));
 }
 
-export async function autocomplete(interaction: AutocompleteInteraction, { service }: CommandContext): Promise<void> {
-  await interaction.respond(service.suggestGenres(interaction.options.getFocused()));
+export async function autocomplete({ service, focused }: AutocompleteContext) {
+  return service.suggestGenres(focused.value);
 }

@@ -1,7 +1,6 @@
 /** /seasonal [season] [count] — the anime of a season (this one by default), ranked for the member. */
-import { SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
-import type { CommandContext } from '../src/interfaces/discord/command.js';
-import { toReplyOptions } from '../src/interfaces/discord/embeds.js';
+import { SlashCommandBuilder } from 'discord.js';
+import type { CommandContext } from '../src/interfaces/command.js';
 import { renderSeasonal } from '../src/interfaces/render.js';
 
 export const data = new SlashCommandBuilder()
@@ -10,7 +9,6 @@ export const data = new SlashCommandBuilder()
   .addStringOption((o) => o.setName('season').setDescription('e.g. "winter 2026", "fall", "next" (default: this season)'))
   .addIntegerOption((o) => o.setName('count').setDescription('How many (1-25, default 10)').setMinValue(1).setMaxValue(25));
 
-export async function execute(interaction: ChatInputCommandInteraction, { service }: CommandContext): Promise<void> {
-  const result = await service.seasonal(interaction.user.id, interaction.options.getString('season'), interaction.options.getInteger('count'));
-  await interaction.reply(toReplyOptions(renderSeasonal(result)));
+export async function execute({ service, member, options, reply }: CommandContext): Promise<void> {
+  await reply(renderSeasonal(await service.seasonal(member.id, options.string('season'), options.integer('count'))));
 }

@@ -1,7 +1,6 @@
 /** /similar anime:<title> [count] — the anime most like one title. */
-import { SlashCommandBuilder, type AutocompleteInteraction, type ChatInputCommandInteraction } from 'discord.js';
-import type { CommandContext } from '../src/interfaces/discord/command.js';
-import { toReplyOptions } from '../src/interfaces/discord/embeds.js';
+import { SlashCommandBuilder } from 'discord.js';
+import type { AutocompleteContext, CommandContext } from '../src/interfaces/command.js';
 import { renderSimilar } from '../src/interfaces/render.js';
 
 export const data = new SlashCommandBuilder()
@@ -10,11 +9,10 @@ export const data = new SlashCommandBuilder()
   .addStringOption((o) => o.setName('anime').setDescription('Title of the anime').setRequired(true).setAutocomplete(true))
   .addIntegerOption((o) => o.setName('count').setDescription('How many (1-25, default 10)').setMinValue(1).setMaxValue(25));
 
-export async function execute(interaction: ChatInputCommandInteraction, { service }: CommandContext): Promise<void> {
-  const result = service.similar(interaction.user.id, interaction.options.getString('anime', true), interaction.options.getInteger('count'));
-  await interaction.reply(toReplyOptions(renderSimilar(result)));
+export async function execute({ service, member, options, reply }: CommandContext): Promise<void> {
+  await reply(renderSimilar(service.similar(member.id, options.string('anime') ?? '', options.integer('count'))));
 }
 
-export async function autocomplete(interaction: AutocompleteInteraction, { service }: CommandContext): Promise<void> {
-  await interaction.respond(service.suggestTitles(interaction.options.getFocused()));
+export async function autocomplete({ service, focused }: AutocompleteContext) {
+  return service.suggestTitles(focused.value);
 }

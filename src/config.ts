@@ -31,6 +31,14 @@ export interface Config {
   discordApiUrl: string;
   /** Expensive commands a member may run per minute. */
   rateLimitPerMinute: number;
+  /** Port of the web page beside the bot (ANIREC_WEB_PORT); undefined: no web page unless `anirec web`. */
+  webPort: number | undefined;
+  /** Address the web page listens on. */
+  webHost: string;
+  /** Requests to the web page's JSON API one client (IP address) may make per minute. */
+  webRateLimitPerMinute: number;
+  /** Folder of the `anirec eval` output the web page's report shows. */
+  evalDir: string;
   /** Training threads (worker_threads); 0 means one per core. */
   threads: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -109,6 +117,10 @@ export function readConfig(env: Env = process.env): Config {
     discordGuildId: snowflake(env, 'DISCORD_GUILD_ID'),
     discordApiUrl: url(env, 'DISCORD_API_URL', DISCORD_API_DEFAULT, ['http:', 'https:']),
     rateLimitPerMinute: integer(env, 'ANIREC_RATE_LIMIT', 20, 1, 100_000),
+    webPort: text(env, 'ANIREC_WEB_PORT') === undefined ? undefined : integer(env, 'ANIREC_WEB_PORT', 0, 0, 65_535),
+    webHost: text(env, 'ANIREC_WEB_HOST') ?? '127.0.0.1',
+    webRateLimitPerMinute: integer(env, 'ANIREC_WEB_RATE_LIMIT', 300, 1, 1_000_000),
+    evalDir: resolve(text(env, 'ANIREC_EVAL_DIR') ?? 'eval-results'),
     threads: integer(env, 'ANIREC_THREADS', 0, 0, 64),
     logLevel,
   };

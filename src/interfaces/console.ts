@@ -1,42 +1,26 @@
 /**
- * A local console for trying the bot without Discord: the same service and the same renderers as the
- * slash commands, for one local member. Reads lines (works with a pipe, ends at EOF), prints replies as
- * text. Options are written `name:value` as in Discord, or positionally (`/rate Steins;Gate 9`).
+ * A local console for trying the bot without Discord: the same command modules (commands/), the same
+ * service and renderers as the slash commands. Reads lines (works with a pipe, ends at EOF), prints
+ * replies as text. Options are written `name:value` as in Discord, or positionally (`/rate Steins;Gate 9`);
+ * buttons are pressed by typing their label. Members are local names: `/as alice` acts as alice, and
+ * `/affinity member:bob` names another local member. Everything happens in one local server.
  */
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { InputFileError, isAnirecError } from '../errors.js';
+import { ApplicationCommandOptionType, type APIApplicationCommandOption } from 'discord.js';
+import { InputFileError, InvalidOptionError, isAnirecError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
 import type { AnirecService } from '../recommender/service.js';
-import {
-  renderError,
-  renderForgetCancelled,
-  renderForgotten,
-  renderImported,
-  renderRated,
-  renderRatingsPage,
-  renderRecommendations,
-  renderSeasonal,
-  renderSimilar,
-  renderText,
-  renderUnrated,
-  type ReplyView,
-} from './render.js';
-import { resolveScore } from '../recommender/resolvers.js';
+import type { Command, CommandContext, CommandOptions, MemberRef } from './command.js';
+import { loadCommands } from './commandRegistry.js';
+import { renderError, renderText, type ButtonView, type ReplyView } from './render.js';
+import { runButton, runCommand } from './runCommand.js';
 
-export const CONSOLE_HELP = [
-  'Commands (options as name:value, or positional):',
-  '  /rate <anime> <score 1-10>          e.g. /rate Steins;Gate 9',
-  '  /recommend [count:N] [genre:G] [type:T]',
-  '  /similar <anime> [count:N]',
-  '  /seasonal [season] [count:N]            e.g. /seasonal winter 2026 (default: this season)',
-  '  /ratings [page]',
-  '  /unrate <anime>',
-  '  /forget-me                          deletes your ratings (asks first)',
-  '  /import <path to MyAnimeList export .xml or .xml.gz>',
-  '  /help, /quit',
-].join('\n');
+/** The console's one local server (what /twins, /watch-party and /server-top look at). */
+export const CONSOLE_GUILD = 'console';
+const LOCAL_PREFIX = 'console:';
+const NAME = /^[\p{L}\p{N}_.-]{1,32}$/u;
 
 export interface ParsedLine {
   command: string;
@@ -45,11 +29,20 @@ export interface ParsedLine {
   options: Record<string, string>;
 }
 
+/** The option names of each command, as `data` declares them. */
+export function optionNames(commands: Map<string, Command>): Record<string, readonly string[]> {
+  return Object.fromEntries([...commands].map(([name, c]) => [name, declaredOptions(c).map((o) => o.name)]));
+}
+
+function declaredOptions(command: Command): APIApplicationCommandOption[] {
+  return command.data.toJSON().options ?? [];
+}
+
 /**
  * Splits `/name rest` and pulls out `option:value` pairs for the option names the command knows (so a
  * title such as "Re:Zero" stays a title). A value runs until the next known option.
  */
-export function parseConsoleLine(line: string, knownOptions: Record<string, readonly string[]> = CONSOLE_OPTIONS): ParsedLine {
+export function parseConsoleLine(line: string, knownOptions: Record<string, readonly string[]>): ParsedLine {
   const trimmed = line.trim().replace(/^\//, '');
   const space = trimmed.search(/\s/);
   const command = (space < 0 ? trimmed : trimmed.slice(0, space)).toLowerCase();
@@ -65,90 +58,155 @@ export function parseConsoleLine(line: string, knownOptions: Record<string, read
   return { command, positional: rest.slice(0, marks[0]?.start ?? rest.length).trim(), options };
 }
 
-export const CONSOLE_OPTIONS: Record<string, readonly string[]> = {
-  rate: ['anime', 'score'],
-  recommend: ['count', 'genre', 'type'],
-  similar: ['anime', 'count'],
-  seasonal: ['season', 'count'],
-  ratings: ['page'],
-  unrate: ['anime'],
-  import: ['file'],
+const NUMERIC = new Set([ApplicationCommandOptionType.Integer, ApplicationCommandOptionType.Number]);
+
+/**
+ * Gives the positional text to the options not named: the first takes it, except that required numbers
+ * declared after a text option take one word each from the end (`/rate Steins;Gate 9`).
+ */
+export function assignPositional(parsed: ParsedLine, declared: readonly APIApplicationCommandOption[]): Record<string, string> {
+  const values = { ...parsed.options };
+  const unnamed = declared.filter((o) => values[o.name] === undefined);
+  let text = parsed.positional;
+  if (text === '' || unnamed.length === 0) return values;
+  const [first, ...after] = unnamed;
+  if (!NUMERIC.has(first!.type)) {
+    for (const option of after.filter((o) => NUMERIC.has(o.type) && o.required === true).reverse()) {
+      const match = /^(.*\S)\s+(\S+)$/.exec(text);
+      if (match === null) break;
+      values[option.name] = match[2]!;
+      text = match[1]!;
+    }
+  }
+  values[first!.name] = text;
+  return values;
+}
+
+const TYPE_HINT: Partial<Record<ApplicationCommandOptionType, string>> = {
+  [ApplicationCommandOptionType.User]: 'member',
+  [ApplicationCommandOptionType.Channel]: 'voice channel',
+  [ApplicationCommandOptionType.Attachment]: 'path',
+  [ApplicationCommandOptionType.Integer]: 'N',
 };
+
+/** /help, generated from the command definitions. */
+export function consoleHelp(commands: Map<string, Command>): string {
+  const lines = ['Commands (options as name:value, or positional):'];
+  for (const command of [...commands.values()].sort((a, b) => a.data.name.localeCompare(b.data.name))) {
+    const usage = declaredOptions(command)
+      .filter((o) => o.type !== ApplicationCommandOptionType.Channel)
+      .map((o) => {
+        const choices = 'choices' in o && o.choices !== undefined && o.choices.length <= 3 ? o.choices.map((c) => c.value).join('|') : undefined;
+        const hint = choices ?? TYPE_HINT[o.type];
+        const text = hint === undefined ? o.name : `${o.name}:${hint}`;
+        return o.required ? `<${text}>` : `[${text}]`;
+      })
+      .join(' ');
+    lines.push(`  /${`${command.data.name} ${usage}`.trim().padEnd(40)} ${command.data.description}`);
+  }
+  lines.push(`  /${'as <name>'.padEnd(40)} act as another local member (members are named by their local name)`);
+  lines.push(`  /${'help, /quit'.padEnd(40)} this list; leave`);
+  return lines.join('\n');
+}
 
 export interface ConsoleOptions {
   service: AnirecService;
   input: NodeJS.ReadableStream;
   write: (text: string) => void;
-  /** The local member's id in the store. */
+  /** The first local member's id in the store (default "console"). */
   userId?: string;
   /** Show a `> ` prompt (only useful on a terminal). */
   prompt?: boolean;
   log?: Logger;
-}
-
-/** `/rate Steins;Gate 9`: the last word is the score when no score: option was given. */
-function splitTitleAndScore(parsed: ParsedLine): { anime: string; score: string } {
-  if (parsed.options.score !== undefined) return { anime: parsed.options.anime ?? parsed.positional, score: parsed.options.score };
-  const match = /^(.*\S)\s+(\S+)$/.exec(parsed.positional);
-  if (match === null) return { anime: parsed.options.anime ?? parsed.positional, score: '' };
-  return { anime: parsed.options.anime ?? match[1]!, score: match[2]! };
+  /** The command modules (default: commands/). */
+  commands?: Map<string, Command>;
 }
 
 /** Runs the console until /quit or the end of input. */
 export async function runConsole(options: ConsoleOptions): Promise<void> {
   const { service, write } = options;
-  const userId = options.userId ?? 'console';
   const log = options.log ?? silentLogger;
+  const commands = options.commands ?? (await loadCommands()).commands;
+  const known = optionNames(commands);
+  const firstId = options.userId ?? 'console';
+  const firstName = options.userId ?? 'console';
+  // Local members: the first keeps its id (stores made before /as), the others are `console:<name>`.
+  const idOf = (name: string) => (name.toLowerCase() === firstName.toLowerCase() ? firstId : `${LOCAL_PREFIX}${name.toLowerCase()}`);
+  const label = (id: string) => (id === firstId ? firstName : id.startsWith(LOCAL_PREFIX) ? id.slice(LOCAL_PREFIX.length) : id);
+  const local = (name: string): MemberRef => {
+    const clean = name.replace(/^@/, '');
+    if (!NAME.test(clean)) throw new InvalidOptionError('member', `"${name}" is not a local member name (letters, digits, _ . -)`);
+    const id = idOf(clean);
+    return { id, label: label(id) };
+  };
+  let me: MemberRef = { id: firstId, label: firstName };
+  let pendingButtons: ButtonView[] = [];
+
   const lines = createInterface({ input: options.input, terminal: false, crlfDelay: Infinity });
-  const next = lines[Symbol.asyncIterator]();
-  const show = (view: ReplyView) => write(renderText(view) + '\n');
+  const show = async (view: ReplyView) => {
+    write(renderText(view) + '\n');
+    pendingButtons = (view.buttons ?? []).filter((b) => b.disabled !== true);
+    if (pendingButtons.length > 0) write(`(press a button: ${pendingButtons.map((b) => b.label.toLowerCase()).join(', ')})\n`);
+  };
   const prompt = () => {
     if (options.prompt) write('> ');
   };
 
-  const handle = async (parsed: ParsedLine): Promise<'quit' | void> => {
-    const anime = parsed.options.anime ?? parsed.positional;
+  const optionsFrom = (values: Record<string, string>): CommandOptions => {
+    const raw = (name: string) => values[name] ?? null;
+    return {
+      string: raw,
+      integer: raw,
+      member: (name) => (values[name] ? local(values[name]) : null),
+      mentions: (name) => (values[name] ?? '').split(/[\s,]+/).filter(Boolean).map(local),
+      voiceMembers: (name) => {
+        if (values[name] === undefined) return null;
+        throw new InvalidOptionError(name, 'the console has no voice channels; name the members instead');
+      },
+      file: (name) => {
+        const path = values[name];
+        if (path === undefined || path === '') return null;
+        return {
+          name: path,
+          read: () =>
+            readFile(path).catch((error: NodeJS.ErrnoException) => {
+              throw new InputFileError(path, error.code === 'ENOENT' ? 'no such file' : `cannot be read (${error.code ?? error.message})`);
+            }),
+        };
+      },
+    };
+  };
+
+  const contextFor = (values: Record<string, string>): CommandContext => ({
+    service,
+    log,
+    options: optionsFrom(values),
+    member: me,
+    guild: { id: CONSOLE_GUILD },
+    label,
+    reply: show,
+    defer: async () => {},
+    update: show,
+  });
+
+  const handle = async (line: string): Promise<'quit' | void> => {
+    const pressed = pendingButtons.find((b) => b.label.toLowerCase() === line.toLowerCase());
+    pendingButtons = [];
+    if (pressed !== undefined) {
+      const [name, ...args] = pressed.customId.split(':');
+      return runButton(commands.get(name ?? '')!, contextFor({}), args);
+    }
+    const parsed = parseConsoleLine(line, known);
+    const command = commands.get(parsed.command);
+    if (command !== undefined) return runCommand(command, contextFor(assignPositional(parsed, declaredOptions(command))));
     switch (parsed.command) {
-      case 'rate': {
-        const { anime: title, score } = splitTitleAndScore(parsed);
-        return show(renderRated(await service.rate(userId, title, resolveScore(score))));
-      }
-      case 'recommend':
-        return show(
-          renderRecommendations(
-            await service.recommend(userId, { count: parsed.options.count ?? (parsed.positional || undefined), genre: parsed.options.genre, type: parsed.options.type }),
-          ),
-        );
-      case 'similar':
-        return show(renderSimilar(service.similar(userId, anime, parsed.options.count)));
-      case 'seasonal':
-        return show(renderSeasonal(await service.seasonal(userId, parsed.options.season ?? parsed.positional, parsed.options.count)));
-      case 'ratings': {
-        const page = await service.listRatings(userId, Number(parsed.options.page ?? parsed.positional) || 1);
-        show(renderRatingsPage(userId, page));
-        if (page.pages > 1 && page.page < page.pages) write(`(next page: /ratings ${page.page + 1})\n`);
+      case 'as':
+        if (parsed.positional !== '') me = local(parsed.positional);
+        write(`You are ${me.label}.\n`);
         return;
-      }
-      case 'unrate':
-        return show(renderUnrated(await service.unrate(userId, anime)));
-      case 'forget-me': {
-        write('This deletes all your ratings and your taste profile. Are you sure? (y/n) ');
-        const answer = await next.next();
-        const yes = !answer.done && /^\s*y(es)?\s*$/i.test(answer.value);
-        write('\n');
-        return show(yes ? renderForgotten(await service.forget(userId)) : renderForgetCancelled());
-      }
-      case 'import': {
-        const path = parsed.options.file ?? parsed.positional;
-        if (path === '') throw new InputFileError('(none)', 'give the path of your MyAnimeList export, e.g. /import animelist.xml');
-        const bytes = await readFile(path).catch((error: NodeJS.ErrnoException) => {
-          throw new InputFileError(path, error.code === 'ENOENT' ? 'no such file' : `cannot be read (${error.code ?? error.message})`);
-        });
-        return show(renderImported(await service.importList(userId, bytes)));
-      }
       case 'help':
       case '':
-        write(CONSOLE_HELP + '\n');
+        write(consoleHelp(commands) + '\n');
         return;
       case 'quit':
       case 'exit':
@@ -160,20 +218,18 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
 
   write('anirec console: type /help for commands, /quit to leave.\n');
   prompt();
-  for (;;) {
-    const item = await next.next();
-    if (item.done) break;
-    const line = item.value.trim();
+  for await (const item of lines) {
+    const line = item.trim();
     if (line === '' || line.startsWith('#')) {
       prompt();
       continue;
     }
     try {
-      if ((await handle(parseConsoleLine(line))) === 'quit') break;
+      if ((await handle(line)) === 'quit') break;
     } catch (error) {
       if (!isAnirecError(error)) log.error(`console command "${line}" failed`, error);
       else if (error.code === 'store_write' || error.code === 'store_read') log.error(error.message, error.cause);
-      show(renderError(error));
+      await show(renderError(error));
     }
     prompt();
   }

@@ -37,3 +37,21 @@ export function describeError(error: unknown): string {
   if (isAnirecError(error)) return MESSAGES[error.code](error);
   return 'something went wrong on our side; the details are in the log';
 }
+
+/** What the web page's JSON API answers to a request it cannot use (status 400 unless said). */
+export const WEB_MESSAGES = {
+  invalidJson: 'The request body is not valid JSON.',
+  bodyTooLarge: (limitBytes: number) => `The request body is larger than ${Math.round(limitBytes / 1024 / 1024)} MB.`,
+  notJson: 'Send the request body as JSON (Content-Type: application/json).',
+  bodyNotObject: 'The request body must be a JSON object such as {"ratings": [{"animeId": 9253, "score": 9}]}.',
+  ratingsNotList: '"ratings" must be a list such as [{"animeId": 9253, "score": 9}].',
+  tooManyRatings: (max: number, got: number) => `At most ${max.toLocaleString('en-US')} ratings per request; this one has ${got.toLocaleString('en-US')}.`,
+  ratingNotObject: (at: number) => `ratings[${at}] must be an object such as {"animeId": 9253, "score": 9}.`,
+  badAnimeId: (where: string, value: unknown) => `${where}: ${JSON.stringify(value)} is not an anime id (a whole number such as 9253).`,
+  unknownAnimeId: (where: string, animeId: number) => `${where}: no anime has the id ${animeId}.`,
+  badScore: (at: number, value: unknown) => `ratings[${at}].score: ${JSON.stringify(value) ?? 'nothing'} is not a whole number from 1 to 10.`,
+  badField: (name: string, want: string) => `"${name}" must be ${want}.`,
+  queryMissing: 'Add the text to look up: /api/search?q=TEXT.',
+  queryTooLong: (max: number) => `The search text is longer than ${max} characters.`,
+  notFound: 'There is nothing at this address.',
+} as const;

@@ -73,7 +73,7 @@ function facts(anime: AnimeView): string {
 }
 
 /** Keeps an embed inside Discord's total-size limit by dropping trailing fields. */
-function fitEmbed(embed: EmbedView): EmbedView {
+export function fitEmbed(embed: EmbedView): EmbedView {
   const size = (e: EmbedView) =>
     e.title.length + (e.description?.length ?? 0) + (e.footer?.length ?? 0) + (e.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0);
   const fields = [...(embed.fields ?? [])].slice(0, LIMITS.fields);
@@ -82,7 +82,7 @@ function fitEmbed(embed: EmbedView): EmbedView {
   return fitted;
 }
 
-function pickField(rank: number, anime: AnimeView, extra: string): EmbedField {
+export function pickField(rank: number, anime: AnimeView, extra: string): EmbedField {
   return {
     name: truncate(`${rank}. ${anime.name}`, LIMITS.fieldName),
     value: truncate(`[${facts(anime)}](${anime.url})${extra ? `\n${extra}` : ''}`, LIMITS.fieldValue),

@@ -6,7 +6,7 @@ import { makeSplits } from '../data/splits.js';
 import { WATCHED, type Dataset, type Ratings, type Splits } from '../data/types.js';
 import { AnirecComposite, DEFAULT_BLEND } from './anirecComposite.js';
 import { trainEmbedding, type EmbeddingModel } from './embedding/index.js';
-import type { TrainOptions } from './embedding/index.js';
+import type { FitSchedule, TrainOptions } from './embedding/index.js';
 import { ImplicitModel, type ImplicitOptions } from './implicit/index.js';
 import type { TrainingData } from './recommender.js';
 import { tuneBlend } from './tuneBlend.js';
@@ -29,6 +29,12 @@ export interface TrainAnirecOptions {
   explicitKinds?: ('embedding' | 'hybrid')[];
   /** Fixes beta instead of tuning it on validation users. */
   beta?: number;
+  /**
+   * Replay the chosen settings on every row once selection is done (what `anirec train` saves). Default:
+   * true when no splits are given; `anirec eval`, which judges the split model on its test rows, passes
+   * splits and gets the model fitted on splits.train.
+   */
+  fitOnAllRows?: boolean;
   quiet?: boolean;
   log?: (line: string) => void;
 }
@@ -71,21 +77,18 @@ export function defaultExplicitKinds(ratings: Ratings, rows: Uint32Array): ('emb
   return explicitRows < HYBRID_MAX_ROWS ? ['embedding', 'hybrid'] : ['embedding'];
 }
 
-export async function trainAnirecModel(dataset: Dataset, options: TrainAnirecOptions = {}): Promise<AnirecComposite> {
-  const started = performance.now();
-  const log = options.log ?? (options.quiet ? () => {} : (line: string) => process.stderr.write(line + '\n'));
-  const { catalogue, ratings } = dataset;
-  const splits = options.splits ?? makeSplits(ratings, { seed: DEFAULT_SPLIT_SEED });
-  const data: TrainingData = { catalogue, ratings, splits, nUsers: ratings.userIds.length };
-
+/** Trains each explicit kind on data.splits.train; the lowest validation RMSE wins. */
+export async function chooseExplicit(
+  data: TrainingData, options: Pick<TrainAnirecOptions, 'explicit' | 'explicitKinds' | 'quiet'>, log: (line: string) => void = () => {},
+): Promise<{ explicit: EmbeddingModel; explicitRmse: number; metrics: Record<string, number> }> {
   let explicit: EmbeddingModel | undefined;
   let explicitRmse = Number.POSITIVE_INFINITY;
   const metrics: Record<string, number> = {};
-  const kinds = options.explicitKinds ?? defaultExplicitKinds(ratings, splits.train);
+  const kinds = options.explicitKinds ?? defaultExplicitKinds(data.ratings, data.splits.train);
   for (const kind of kinds) {
     const t0 = performance.now();
     const candidate = await trainEmbedding(data, { ...options.explicit, hybrid: kind === 'hybrid', quiet: options.quiet ?? false });
-    const rmse = computeRmse(candidate, ratings, splits.validation);
+    const rmse = computeRmse(candidate, data.ratings, data.splits.validation);
     metrics[`${kind}ValidationRmse`] = round(rmse);
     log(`anirec: ${kind} model trained in ${((performance.now() - t0) / 1000).toFixed(1)} s, validation RMSE ${rmse.toFixed(4)}`);
     if (!explicit || rmse < explicitRmse) {
@@ -94,6 +97,126 @@ export async function trainAnirecModel(dataset: Dataset, options: TrainAnirecOpt
     }
   }
   if (!explicit) throw new Error('explicitKinds is empty');
+  return { explicit, explicitRmse, metrics };
+}
+
+/**
+ * The explicit part of the served pipeline alone (what cross-validation of its defaults fits): the kind
+ * and schedule chosen on a seeded split of `data`'s training rows, then replayed on all of them.
+ */
+export async function fitServedExplicit(
+  data: TrainingData, options: Pick<TrainAnirecOptions, 'explicit' | 'explicitKinds'> = {},
+): Promise<EmbeddingModel> {
+  const rows = subsetRows(data.ratings, data.splits.train);
+  const inner = makeSplits(rows, { seed: DEFAULT_SPLIT_SEED, heldOutUserShare: 0, testShare: 0 });
+  const innerData: TrainingData = { ...data, ratings: rows, splits: inner };
+  const { explicit } = await chooseExplicit(innerData, { ...options, quiet: true });
+  return trainEmbedding({ ...data, ratings: rows, splits: allRowsSplits(rows, DEFAULT_SPLIT_SEED) }, {
+    ...options.explicit, ...resolvedChoice(explicit), hybrid: explicit.name === 'hybrid', quiet: true, schedule: explicit.schedule!,
+  });
+}
+
+/**
+ * The optimiser and penalty the selection run resolved 'auto' to: the full fit has more rows and could
+ * resolve differently (AUTO_ADAGRAD_ROWS), which would not replay the chosen schedule.
+ */
+function resolvedChoice(model: EmbeddingModel): { optimizer: TrainOptions['optimizer']; reg: number } {
+  const { optimizer, reg } = model.modelState.options;
+  return { optimizer, reg };
+}
+
+/** The given rows of ratings, with the same user and anime indices. */
+export function subsetRows(ratings: Ratings, rows: Uint32Array): Ratings {
+  return {
+    count: rows.length,
+    userIx: Int32Array.from(rows, (r) => ratings.userIx[r]!),
+    itemIx: Int32Array.from(rows, (r) => ratings.itemIx[r]!),
+    score: Int8Array.from(rows, (r) => ratings.score[r]!),
+    userIds: ratings.userIds,
+    ixByUserId: ratings.ixByUserId,
+    nItems: ratings.nItems,
+  };
+}
+
+/** What model selection on the splits chose: replayed on every row for the served model. */
+export interface ModelSelection {
+  explicitKind: 'embedding' | 'hybrid';
+  schedule: FitSchedule;
+  beta: number;
+}
+
+/**
+ * Every row of the data as training rows: the split the served model is fitted on once selection is done
+ * (Surprise's build_full_trainset). Nothing is left for validation or test.
+ */
+export function allRowsSplits(ratings: Ratings, seed: number): Splits {
+  const none = new Uint32Array(0);
+  return {
+    seed,
+    train: Uint32Array.from({ length: ratings.count }, (_, r) => r),
+    validation: none,
+    test: none,
+    heldOutUsers: new Int32Array(0),
+    profile: none,
+    target: none,
+  };
+}
+
+/**
+ * Trains the served model. Model selection (which explicit model, its epochs per phase and refit sweeps,
+ * beta) runs on the splits, judged on validation only; then, unless the caller judges the split model
+ * itself (`anirec eval` passes its splits), the chosen settings are replayed on every row of the data, so
+ * every user and every rating is in what is served.
+ */
+export async function trainAnirecModel(dataset: Dataset, options: TrainAnirecOptions = {}): Promise<AnirecComposite> {
+  const started = performance.now();
+  const log = options.log ?? (options.quiet ? () => {} : (line: string) => process.stderr.write(line + '\n'));
+  const fitOnAllRows = options.fitOnAllRows ?? options.splits === undefined;
+  const { composite: selected, selection } = await selectAnirecModel(dataset, options, log);
+  if (!fitOnAllRows) {
+    selected.info.metrics.trainSeconds = round((performance.now() - started) / 1000, 1);
+    return selected;
+  }
+  const { catalogue, ratings } = dataset;
+  const splits = allRowsSplits(ratings, selected.info.params.splitSeed as number);
+  const data: TrainingData = { catalogue, ratings, splits, nUsers: ratings.userIds.length };
+  const t0 = performance.now();
+  log(`anirec: fitting the chosen ${selection.explicitKind} model on all ${ratings.count.toLocaleString('en')} rows (epochs ${selection.schedule.epochs.join(' + ')}, refit sweeps ${selection.schedule.refitSweeps})`);
+  const explicit = await trainEmbedding(data, {
+    ...options.explicit, ...resolvedChoice(selected.explicit), hybrid: selection.explicitKind === 'hybrid', quiet: options.quiet ?? false, schedule: selection.schedule,
+  });
+  const implicit = new ImplicitModel(options.implicit ?? {}, options.quiet ? () => {} : log);
+  await implicit.fit(data);
+  log(`anirec: full fit in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const metrics = { ...selected.info.metrics, trainSeconds: round((performance.now() - started) / 1000, 1) };
+  return new AnirecComposite({
+    catalogue,
+    explicit,
+    implicit,
+    ...countItems(ratings, splits.train),
+    blend: selected.blend,
+    info: {
+      ...selected.info,
+      metrics,
+      params: {
+        ...selected.info.params,
+        fittedOn: 'all rows',
+        selection,
+        explicit: explicit.modelState.options,
+      },
+    },
+  });
+}
+
+/** The models trained on the splits, and what validation chose among them. */
+async function selectAnirecModel(
+  dataset: Dataset, options: TrainAnirecOptions, log: (line: string) => void,
+): Promise<{ composite: AnirecComposite; selection: ModelSelection }> {
+  const { catalogue, ratings } = dataset;
+  const splits = options.splits ?? makeSplits(ratings, { seed: DEFAULT_SPLIT_SEED });
+  const data: TrainingData = { catalogue, ratings, splits, nUsers: ratings.userIds.length };
+
+  const { explicit, explicitRmse, metrics } = await chooseExplicit(data, options, log);
 
   const implicit = new ImplicitModel(options.implicit ?? {}, options.quiet ? () => {} : log);
   const implicitReport = await implicit.fit(data);
@@ -127,8 +250,9 @@ export async function trainAnirecModel(dataset: Dataset, options: TrainAnirecOpt
     log(`anirec: beta ${tuning.beta} (validation Hit@10 ${tuning.hitByBeta[String(tuning.beta)]!.toFixed(3)} vs popularity ${tuning.popularityHit.toFixed(3)} on ${tuning.users} known users)`);
   }
   metrics.validationRmse = round(explicitRmse);
+  // Read once, to report: no choice above looked at the test rows.
   metrics.testRmse = round(computeRmse(explicit, ratings, splits.test));
-  metrics.trainSeconds = round((performance.now() - started) / 1000, 1);
+  const schedule = explicit.schedule ?? { epochs: [], refitSweeps: 0 };
   composite.info = {
     ...composite.info,
     params: {
@@ -136,8 +260,9 @@ export async function trainAnirecModel(dataset: Dataset, options: TrainAnirecOpt
       blend: composite.blend,
       explicit: explicit.modelState.options,
       implicit: implicit.options,
+      fittedOn: 'splits.train',
     },
     metrics,
   };
-  return composite;
+  return { composite, selection: { explicitKind: explicit.name, schedule, beta: composite.blend.beta } };
 }

@@ -11,10 +11,10 @@
 import { makeSplits } from '../data/splits.js';
 import type { Dataset, Splits } from '../data/types.js';
 import { isAnirecError } from '../errors.js';
-import { catalogueCoverage, hitAt, mae, mse, ndcgAt, r2, recallAt, rmse } from './metrics.js';
+import { judgedPeople, RankingTally } from './hitAtK.js';
+import { catalogueCoverage, mae, mse, r2, rmse } from './metrics.js';
 import type { FitReport, Recommender, TrainingData } from './recommender.js';
 import { MODEL_NAMES, createModel } from './registry.js';
-import { selectTopK } from './topK.js';
 
 export interface EvalOptions {
   /** Length of the recommended list. Default 10. */
@@ -58,25 +58,6 @@ function reasonOf(error: unknown): string {
   throw error;
 }
 
-/** Row numbers grouped by user: start offsets per position in `users` and the rows in that order. */
-function groupByUser(rows: Uint32Array, userIx: Int32Array, users: Int32Array): { start: Uint32Array; rows: Uint32Array } {
-  const position = new Map<number, number>();
-  users.forEach((u, p) => position.set(u, p));
-  const start = new Uint32Array(users.length + 1);
-  for (const r of rows) {
-    const p = position.get(userIx[r]!);
-    if (p !== undefined) start[p + 1]!++;
-  }
-  for (let p = 0; p < users.length; p++) start[p + 1]! += start[p]!;
-  const next = start.slice(0, users.length);
-  const out = new Uint32Array(start[users.length]!);
-  for (const r of rows) {
-    const p = position.get(userIx[r]!);
-    if (p !== undefined) out[next[p]!++] = r;
-  }
-  return { start, rows: out };
-}
-
 /** Fits model on data.splits.train and measures it; see the module comment for what is measured. */
 export async function evaluateModel(model: Recommender, data: TrainingData, options: EvalOptions = {}): Promise<EvalRow> {
   const k = options.k ?? 10;
@@ -112,28 +93,16 @@ export async function evaluateModel(model: Recommender, data: TrainingData, opti
   // New people.
   let users = splits.heldOutUsers;
   if (options.maxHeldOutUsers !== undefined && users.length > options.maxHeldOutUsers) users = users.slice(0, options.maxHeldOutUsers);
-  const profiles = groupByUser(splits.profile, ratings.userIx, users);
-  const targets = groupByUser(splits.target, ratings.userIx, users);
+  const people = judgedPeople(ratings, splits.profile, splits.target, users, relevantMin);
   const scores = new Float32Array(ratings.nItems);
-  const lists: Int32Array[] = [];
-  let hit = 0;
-  let recall = 0;
-  let ndcg = 0;
+  const tally = new RankingTally(k, true);
   let skipped = 0;
   let fallbacks = 0;
   let rankReason: string | undefined;
   let predictReason: string | undefined;
   let sse = 0;
   let nTarget = 0;
-  for (let p = 0; p < users.length; p++) {
-    const profileRows = profiles.rows.subarray(profiles.start[p]!, profiles.start[p + 1]!);
-    const targetRows = targets.rows.subarray(targets.start[p]!, targets.start[p + 1]!);
-    const profile = {
-      itemIx: Int32Array.from(profileRows, (r) => ratings.itemIx[r]!),
-      score: Int8Array.from(profileRows, (r) => ratings.score[r]!),
-    };
-    const relevant = new Set<number>();
-    for (const r of targetRows) if (ratings.score[r]! >= relevantMin) relevant.add(ratings.itemIx[r]!);
+  for (const { profile, targetRows, relevant } of people) {
     let folded;
     try {
       folded = model.foldIn(profile);
@@ -166,13 +135,9 @@ export async function evaluateModel(model: Recommender, data: TrainingData, opti
       continue;
     }
     if (folded.fallback) fallbacks++;
-    for (const i of profile.itemIx) scores[i] = -Infinity;
-    const top = selectTopK(scores, k);
-    lists.push(top);
-    hit += hitAt(k, top, relevant);
-    recall += recallAt(k, top, relevant);
-    ndcg += ndcgAt(k, top, relevant);
+    tally.rank(scores, profile.itemIx, relevant);
   }
+  const { lists } = tally;
   const ranked = lists.length;
   if (rankReason !== undefined) for (const m of ['hit', 'recall', 'ndcg', 'coverage']) notApplicable[m] = rankReason;
   else if (ranked === 0) for (const m of ['hit', 'recall', 'ndcg', 'coverage']) notApplicable[m] = 'no held-out user with a relevant target';
@@ -185,9 +150,9 @@ export async function evaluateModel(model: Recommender, data: TrainingData, opti
     mae: ratingMetrics?.mae ?? null,
     mse: ratingMetrics?.mse ?? null,
     r2: ratingMetrics?.r2 ?? null,
-    hit: rankOk ? hit / ranked : null,
-    recall: rankOk ? recall / ranked : null,
-    ndcg: rankOk ? ndcg / ranked : null,
+    hit: rankOk ? tally.hits / ranked : null,
+    recall: rankOk ? tally.recall / ranked : null,
+    ndcg: rankOk ? tally.ndcg / ranked : null,
     coverage: rankOk ? catalogueCoverage(lists, ratings.nItems) : null,
     newPeopleRmse: predictReason === undefined && nTarget > 0 ? Math.sqrt(sse / nTarget) : null,
     k,

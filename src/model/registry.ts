@@ -9,9 +9,12 @@ import { Baseline } from './baselines/baseline.js';
 import { CfContent, Content } from './baselines/content.js';
 import { GlobalMean } from './baselines/globalMean.js';
 import { KMeans } from './baselines/kmeans.js';
-import { ItemKnn, UserKnn } from './baselines/knn.js';
+import { ItemKnn, KnnBaseline, UserKnn } from './baselines/knn.js';
 import { Popularity } from './baselines/popularity.js';
+import { FunkSvd } from './baselines/funkSvd.js';
+import { Libmf } from './baselines/libmf.js';
 import { Svd } from './baselines/svd.js';
+import { SvdPp } from './baselines/svdpp.js';
 import type { FitReport, FoldedUser, Neighbour, Profile, Recommender, TrainingData } from './recommender.js';
 
 export interface ModelEntry {
@@ -107,6 +110,10 @@ export const MODELS: readonly ModelEntry[] = [
     },
   },
   { name: 'anirec', summary: 'the composite the bot serves: explicit embedding + WRMF', create: async () => new AnirecAdapter() },
+  { name: 'funk-svd', summary: "Surprise's SVD: biased MF by SGD (100 factors, 20 epochs), fold-in by ridge", create: eager(() => new FunkSvd()) },
+  { name: 'svdpp', summary: "Surprise's SVD++: SVD plus implicit factors of every row a user has (watched included)", create: eager(() => new SvdPp()) },
+  { name: 'libmf', summary: 'LIBMF (npm libmf), 32 factors, λ and iterations tuned on validation, refitted on train + validation', create: eager(() => new Libmf()) },
+  { name: 'knn-baseline', summary: "Surprise's KNNBaseline with its defaults: item-based pearson_baseline, k 40, shrinkage 100, ALS baselines", create: eager(() => new KnnBaseline()) },
 ];
 
 export const MODEL_NAMES: readonly string[] = MODELS.map((m) => m.name);

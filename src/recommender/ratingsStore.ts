@@ -21,6 +21,10 @@ export interface MemberRecord {
   modelFingerprint?: string;
   /** Milliseconds since the epoch of the last change. */
   updatedAt: number;
+  /** Discord servers (guild ids) where the member used the bot; absent in stores older than /twins. */
+  guilds?: string[];
+  /** The member left /twins, /affinity and the other server lists (/privacy). */
+  hidden?: boolean;
 }
 
 export interface RatingsStore {
@@ -38,6 +42,10 @@ export interface RatingsStore {
   update<T>(userId: string, change: (current: MemberRecord | undefined) => { record: MemberRecord | null; result: T }): Promise<T>;
   /** Every stored record as [id, record] (for `anirec train` and `anirec data`); adapters without iteration throw. */
   entries(): AsyncIterable<[string, MemberRecord]>;
+  /** Ids of the members who used the bot in a server (empty for a server never seen). */
+  guildMembers(guildId: string): Promise<string[]>;
+  /** Read-modify-write of a server's member list, serialised per server in this process. */
+  updateGuildMembers(guildId: string, change: (members: string[]) => string[]): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -131,6 +139,7 @@ export function describeStoreUrl(url: string): string {
 }
 
 const key = (userId: string) => `member:${userId}`;
+const guildKey = (guildId: string) => `guild:${guildId}`;
 /** Members whose last committed record update() keeps in memory. */
 const COMMITTED_CACHE_SIZE = 20_000;
 
@@ -212,6 +221,19 @@ export async function openRatingsStore(url: string, options: { onError?: (error:
     return removed;
   };
 
+  // Which members used the bot in a server: an index beside the member records (each record also lists its
+  // servers), so /twins reads one key instead of scanning the store. Old stores simply have none yet.
+  const guildMembers = async (guildId: string): Promise<string[]> => {
+    let value: unknown;
+    try {
+      value = await keyv.get(guildKey(guildId));
+    } catch (error) {
+      throw new StoreReadError(guildKey(guildId), { cause: error });
+    }
+    const members = (value as { members?: unknown } | undefined)?.members;
+    return Array.isArray(members) ? members.filter((m): m is string => typeof m === 'string') : [];
+  };
+
   return {
     description: `${adapter.module} (${describeStoreUrl(protocol === 'sqlite:' ? `sqlite://${sqlitePath(url)}` : url)})`,
     get,
@@ -237,6 +259,20 @@ export async function openRatingsStore(url: string, options: { onError?: (error:
         const record = checkRecord(value, id);
         if (record !== undefined) yield [id, record];
       }
+    },
+    guildMembers,
+    updateGuildMembers(guildId, change) {
+      return mutex.run(guildKey(guildId), async () => {
+        const members = change(await guildMembers(guildId));
+        let confirmed: boolean;
+        try {
+          confirmed = await keyv.set(guildKey(guildId), { members });
+        } catch (error) {
+          throw new StoreWriteError(guildKey(guildId), { cause: error });
+        }
+        if (!confirmed) throw new StoreWriteError(guildKey(guildId));
+        return members;
+      });
     },
     async close() {
       await writer?.idle();

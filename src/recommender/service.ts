@@ -20,6 +20,7 @@ import type { MemberRecord, RatingsStore } from './ratingsStore.js';
 import { createCommunityItems, type CommunityItems } from './communityItems.js';
 import { itemSpaceOf, likenessToFolded, scoreFoldedItems, similarToFoldedItem } from '../model/itemFoldIn.js';
 import { parseSeason, type Season } from './seasons.js';
+import { createGroupService, type GroupService } from './groups.js';
 
 export interface ServiceDeps {
   model: AnirecModel;
@@ -71,6 +72,12 @@ export interface RecommendOptions {
   count?: number | string | null;
   genre?: string | null;
   type?: string | null;
+}
+
+/** A rating held by the caller rather than the store (MyAnimeList id, score 1..10). */
+export interface HeldRating {
+  animeId: number;
+  score: number;
 }
 
 export interface RecommendResult {
@@ -136,11 +143,29 @@ export interface Choice {
   value: string;
 }
 
+/** A member as the service holds them, for the group features (groups.ts): read-only, replaced on each change of ratings. */
+export interface MemberState {
+  readonly record: MemberRecord;
+  readonly profile: Profile;
+  /** undefined when the member has no ratings the model knows. */
+  readonly folded: FoldedUser | undefined;
+  /** itemIx of everything the member rated or watched. */
+  readonly rated: ReadonlySet<number>;
+}
+
 export interface AnirecService {
   readonly catalogue: Catalogue;
+  readonly model: AnirecModel;
+  /** /affinity, /twins, /watch-party, /server-top. */
+  readonly groups: GroupService;
   rate(userId: string, anime: string, score: number): Promise<RateResult>;
   unrate(userId: string, anime: string): Promise<UnrateResult>;
   recommend(userId: string, options?: RecommendOptions): Promise<RecommendResult>;
+  /**
+   * Recommendations for ratings the caller holds (a web visitor's browser sends them with each request):
+   * folded in for this call only, nothing stored. `clientKey` is what the rate limit counts.
+   */
+  recommendFor(clientKey: string, ratings: readonly HeldRating[], options?: RecommendOptions): RecommendResult;
   similar(userId: string, anime: string, count?: number | string | null): SimilarResult;
   listRatings(userId: string, page?: number): Promise<RatingsPage>;
   /** Deletes everything stored about the member; true when there was something. */
@@ -152,12 +177,23 @@ export interface AnirecService {
   suggestGenres(query: string): Choice[];
   /** This season's anime (or `season`, e.g. "winter 2026"), ranked for the member. */
   seasonal(userId: string, season?: string | null, count?: number | string | null): Promise<SeasonalResult>;
+  /** Records that the member used the bot in a server (once per member and server; later calls cost nothing). */
+  noteGuildUse(userId: string, guildId: string): Promise<void>;
+  /** Ids of the members who used the bot in a server. */
+  guildMembers(guildId: string): Promise<ReadonlySet<string>>;
+  /** Members as held in memory, loaded from the store when needed (undefined: nothing stored). */
+  members(userIds: readonly string[]): Promise<(MemberState | undefined)[]>;
+  /** /privacy: true leaves /twins, /affinity and the server lists; returns the choice now stored. */
+  setHidden(userId: string, hidden: boolean): Promise<boolean>;
+  /** Grows on every change of any member (ratings, servers, privacy): what groups.ts derives is current while it stays. */
+  readonly changeCount: number;
 }
 
 export const RATINGS_PER_PAGE = 10;
 const CHOICE_LIMIT = 25;
 const CHOICE_NAME_MAX = 100;
 const WARM_UP_CALLS = 8;
+const MEMBER_READS_IN_FLIGHT = 64;
 
 /** A member as the service holds them in memory. */
 interface Member {
@@ -172,6 +208,23 @@ interface Member {
 
 export function animeUrl(animeId: number): string {
   return `https://myanimelist.net/anime/${animeId}`;
+}
+
+/** An anime of the catalogue as the interfaces show it. */
+export function animeView(catalogue: Catalogue, itemIx: number): AnimeView {
+  const a: Anime = catalogue.anime[itemIx]!;
+  return {
+    itemIx,
+    animeId: a.animeId,
+    name: a.name,
+    genres: a.genres,
+    type: a.type,
+    episodes: a.episodes,
+    malScore: a.malScore,
+    ...(a.englishNames !== undefined ? { englishNames: a.englishNames } : {}),
+    ...(a.aired !== undefined ? { aired: a.aired } : {}),
+    url: animeUrl(a.animeId),
+  };
 }
 
 /** Identifies a trained model, so vectors folded by another model are folded again. */
@@ -233,21 +286,7 @@ export function createService(deps: ServiceDeps): AnirecService {
     for (let j = 0; j < WARM_UP_CALLS; j++) model.recommend(folded, MAX_COUNT, { exclude: new Set(warmUp) });
   }
 
-  const view = (itemIx: number): AnimeView => {
-    const a: Anime = catalogue.anime[itemIx]!;
-    return {
-      itemIx,
-      animeId: a.animeId,
-      name: a.name,
-      genres: a.genres,
-      type: a.type,
-      episodes: a.episodes,
-      malScore: a.malScore,
-      ...(a.englishNames !== undefined ? { englishNames: a.englishNames } : {}),
-      ...(a.aired !== undefined ? { aired: a.aired } : {}),
-      url: animeUrl(a.animeId),
-    };
-  };
+  const view = (itemIx: number): AnimeView => animeView(catalogue, itemIx);
 
   const profileOf = (ratings: Record<string, number>): Profile => {
     const items: number[] = [];
@@ -301,7 +340,11 @@ export function createService(deps: ServiceDeps): AnirecService {
 
   // Bumped on every committed change of a member, so a read that raced a write is not cached.
   const generations = new Map<string, number>();
-  const bump = (userId: string) => generations.set(userId, (generations.get(userId) ?? 0) + 1);
+  let changeCount = 0;
+  const bump = (userId: string) => {
+    changeCount++;
+    generations.set(userId, (generations.get(userId) ?? 0) + 1);
+  };
 
   const loadMember = async (userId: string): Promise<Member | undefined> => {
     const cached = members.get(userId);
@@ -328,7 +371,9 @@ export function createService(deps: ServiceDeps): AnirecService {
       before = current?.ratings;
       const ratings = { ...(current?.ratings ?? {}) };
       const result = change(ratings);
-      const record: MemberRecord = { ratings, updatedAt: Date.now() };
+      // Everything else stored about the member (servers, privacy) stays as it was.
+      const { vector: _vector, modelFingerprint: _fingerprint, ...kept } = current ?? { ratings };
+      const record: MemberRecord = { ...kept, ratings, updatedAt: Date.now() };
       const member = memberFrom(record, true);
       if (member.folded !== undefined) {
         record.vector = encodeVector(model.exportUser(member.folded));
@@ -380,11 +425,97 @@ export function createService(deps: ServiceDeps): AnirecService {
     return text;
   };
 
+  /** Changes what is stored about a member besides the ratings; the member in memory keeps its fold-in. */
+  const changeRecord = async (userId: string, change: (record: MemberRecord) => MemberRecord | undefined): Promise<MemberRecord> => {
+    const record = await store.update(userId, (current) => {
+      const before = current ?? { ratings: {}, updatedAt: Date.now() };
+      const after = change(before);
+      return { record: after ?? (current === undefined ? null : before), result: after ?? before };
+    });
+    // A load that read the record before this write must not cache it (loadMember checks the generation).
+    bump(userId);
+    const cached = members.get(userId);
+    if (cached !== undefined) cached.record = record;
+    return record;
+  };
+
+  // Members who used the bot, per server, loaded from the store once per server.
+  const guilds = new Map<string, Promise<Set<string>>>();
+  const guildSet = (guildId: string): Promise<Set<string>> => {
+    let set = guilds.get(guildId);
+    if (set === undefined) {
+      set = store.guildMembers(guildId).then((ids) => new Set(ids));
+      set.catch(() => guilds.delete(guildId));
+      guilds.set(guildId, set);
+    }
+    return set;
+  };
+
   const matchesFilter = (itemIx: number, genreIx: number | undefined, typeIx: number | undefined) =>
     (genreIx === undefined || catalogue.genreIx[itemIx]!.includes(genreIx)) && (typeIx === undefined || catalogue.typeIx[itemIx] === typeIx);
 
-  return {
+  const resolveRecommendOptions = (options: RecommendOptions) => ({
+    count: resolveCount(options.count),
+    genreIx: resolveGenre(catalogue, options.genre),
+    typeIx: resolveType(catalogue, options.type),
+  });
+
+  const recommendMember = (
+    member: Member | undefined,
+    { count, genreIx, typeIx }: ReturnType<typeof resolveRecommendOptions>,
+  ): RecommendResult => {
+    const filters = {
+      ...(genreIx !== undefined ? { genre: catalogue.genreNames[genreIx]! } : {}),
+      ...(typeIx !== undefined ? { type: catalogue.typeNames[typeIx]! } : {}),
+    };
+    if (member?.folded === undefined) {
+      const picks: RecommendedPick[] = [];
+      for (const itemIx of popularOrder) {
+        if (picks.length >= count) break;
+        if (member?.rated.has(itemIx) || !matchesFilter(itemIx, genreIx, typeIx)) continue;
+        picks.push({ anime: view(itemIx), score: model.popularity[itemIx]!, because: [] });
+      }
+      return { picks, personalised: false, ...filters };
+    }
+    const filterKey = `${genreIx ?? ''}|${typeIx ?? ''}`;
+    let top = member.topByFilter.get(filterKey);
+    if (top === undefined) {
+      // model.recommend skips predicting anime that cannot make the list (same picks as scoring them all).
+      const filter = genreIx !== undefined || typeIx !== undefined ? (itemIx: number) => matchesFilter(itemIx, genreIx, typeIx) : undefined;
+      const best: { itemIx: number; score: number; restsOn?: number }[] = model.recommend(member.folded, MAX_COUNT, {
+        exclude: member.rated,
+        ...(filter !== undefined ? { filter } : {}),
+      });
+      // Community anime on the same score scale; merged, then cut to the same length.
+      best.push(...communityPicks(member, filter ?? (() => true)));
+      best.sort((a, b) => b.score - a.score || a.itemIx - b.itemIx);
+      best.length = Math.min(best.length, MAX_COUNT);
+      top = {
+        items: Int32Array.from(best, (pick) => pick.itemIx),
+        scores: Float32Array.from(best, (pick) => pick.score),
+        restsOn: Int32Array.from(best, (pick) => pick.restsOn ?? -1),
+      };
+      member.topByFilter.set(filterKey, top);
+    }
+    const { scores, restsOn } = top;
+    const picks = Array.from(top.items.subarray(0, count), (itemIx, rank) => ({
+      anime: view(itemIx),
+      score: scores[rank]!,
+      because: Array.from(model.explain(member.profile, itemIx, 1), view),
+      ...(restsOn[rank]! >= 0 ? { restsOn: restsOn[rank]! } : {}),
+    }));
+    return { picks, personalised: true, ...filters };
+  };
+
+  const service: AnirecService = {
     catalogue,
+    model,
+    get groups() {
+      return groups;
+    },
+    get changeCount() {
+      return changeCount;
+    },
 
     async rate(userId, anime, score) {
       const itemIx = resolveAnime(titles, catalogue, anime);
@@ -416,53 +547,20 @@ export function createService(deps: ServiceDeps): AnirecService {
     },
 
     async recommend(userId, options = {}) {
-      const count = resolveCount(options.count);
-      const genreIx = resolveGenre(catalogue, options.genre);
-      const typeIx = resolveType(catalogue, options.type);
+      const wanted = resolveRecommendOptions(options);
       rateLimiter.take(userId);
       const member = await loadMember(userId);
-      const filters = {
-        ...(genreIx !== undefined ? { genre: catalogue.genreNames[genreIx]! } : {}),
-        ...(typeIx !== undefined ? { type: catalogue.typeNames[typeIx]! } : {}),
-      };
-      if (member?.folded === undefined) {
-        const picks: RecommendedPick[] = [];
-        for (const itemIx of popularOrder) {
-          if (picks.length >= count) break;
-          if (member?.rated.has(itemIx) || !matchesFilter(itemIx, genreIx, typeIx)) continue;
-          picks.push({ anime: view(itemIx), score: model.popularity[itemIx]!, because: [] });
-        }
-        return { picks, personalised: false, ...filters };
-      }
-      const filterKey = `${genreIx ?? ''}|${typeIx ?? ''}`;
-      let top = member.topByFilter.get(filterKey);
-      if (top === undefined) {
-        // model.recommend skips predicting anime that cannot make the list (same picks as scoring them all).
-        const filter = genreIx !== undefined || typeIx !== undefined ? (itemIx: number) => matchesFilter(itemIx, genreIx, typeIx) : undefined;
-        const best: { itemIx: number; score: number; restsOn?: number }[] = model.recommend(member.folded, MAX_COUNT, {
-          exclude: member.rated,
-          ...(filter !== undefined ? { filter } : {}),
-        });
-        // Community anime on the same score scale; merged, then cut to the same length.
-        await community?.ready;
-        best.push(...communityPicks(member, filter ?? (() => true)));
-        best.sort((a, b) => b.score - a.score || a.itemIx - b.itemIx);
-        best.length = Math.min(best.length, MAX_COUNT);
-        top = {
-          items: Int32Array.from(best, (pick) => pick.itemIx),
-          scores: Float32Array.from(best, (pick) => pick.score),
-          restsOn: Int32Array.from(best, (pick) => pick.restsOn ?? -1),
-        };
-        member.topByFilter.set(filterKey, top);
-      }
-      const { scores, restsOn } = top;
-      const picks = Array.from(top.items.subarray(0, count), (itemIx, rank) => ({
-        anime: view(itemIx),
-        score: scores[rank]!,
-        because: Array.from(model.explain(member.profile, itemIx, 1), view),
-        ...(restsOn[rank]! >= 0 ? { restsOn: restsOn[rank]! } : {}),
-      }));
-      return { picks, personalised: true, ...filters };
+      // Community anime join the picks once their raters are loaded.
+      await community?.ready;
+      return recommendMember(member, wanted);
+    },
+
+    recommendFor(clientKey, ratings, options = {}) {
+      const wanted = resolveRecommendOptions(options);
+      rateLimiter.take(clientKey);
+      const held: Record<string, number> = {};
+      for (const { animeId, score } of ratings) held[String(animeId)] = score;
+      return recommendMember(memberFrom({ ratings: held, updatedAt: 0 }, true), wanted);
     },
 
     similar(userId, anime, count) {
@@ -520,16 +618,55 @@ export function createService(deps: ServiceDeps): AnirecService {
     },
 
     async forget(userId) {
-      let before: Record<string, number> | undefined;
-      const removed = await store.update(userId, (current) => {
-        before = current?.ratings;
-        return { record: null, result: current !== undefined };
-      });
+      const removed = await store.update(userId, (current) => ({ record: null, result: current }));
       bump(userId);
       members.delete(userId);
-      await noteCommunity(userId, before, undefined, undefined);
-      log.info(`member ${userId} asked to be forgotten${removed ? '' : ' (nothing was stored)'}`);
-      return removed;
+      await noteCommunity(userId, removed?.ratings, undefined, undefined);
+      // The record went first: a server list naming someone without a record lists nobody (groups.ts checks both).
+      for (const guildId of removed?.guilds ?? []) {
+        await store.updateGuildMembers(guildId, (ids) => ids.filter((id) => id !== userId));
+        (await guildSet(guildId)).delete(userId);
+      }
+      bump(userId);
+      log.info(`member ${userId} asked to be forgotten${removed !== undefined ? '' : ' (nothing was stored)'}`);
+      return removed !== undefined;
+    },
+
+    async noteGuildUse(userId, guildId) {
+      const known = await guildSet(guildId);
+      if (known.has(userId)) return;
+      // The member's own record first, then the server's list: /forget-me finds every list through the record.
+      await changeRecord(userId, (record) => (record.guilds?.includes(guildId) ? undefined : { ...record, guilds: [...(record.guilds ?? []), guildId] }));
+      await store.updateGuildMembers(guildId, (ids) => (ids.includes(userId) ? ids : [...ids, userId]));
+      known.add(userId);
+      bump(userId); // the server's list changed too (groups.ts rebuilds what it derived)
+    },
+
+    async guildMembers(guildId) {
+      return guildSet(guildId);
+    },
+
+    async members(userIds) {
+      const out: (MemberState | undefined)[] = new Array(userIds.length);
+      const missing: number[] = [];
+      for (let i = 0; i < userIds.length; i++) {
+        out[i] = members.get(userIds[i]!);
+        if (out[i] === undefined) missing.push(i);
+      }
+      // A server's first /twins reads thousands of members: several reads in flight keep the store busy
+      // while earlier records are parsed and imported.
+      for (let at = 0; at < missing.length; at += MEMBER_READS_IN_FLIGHT) {
+        const batch = missing.slice(at, at + MEMBER_READS_IN_FLIGHT);
+        const loaded = await Promise.all(batch.map((i) => loadMember(userIds[i]!)));
+        batch.forEach((i, k) => (out[i] = loaded[k]));
+      }
+      return out;
+    },
+
+    async setHidden(userId, hidden) {
+      const record = await changeRecord(userId, (r) => (Boolean(r.hidden) === hidden ? undefined : { ...r, hidden, updatedAt: Date.now() }));
+      log.info(`member ${userId} ${hidden ? 'left' : 'joined'} the server lists`);
+      return Boolean(record.hidden);
     },
 
     async importList(userId, file) {
@@ -622,4 +759,6 @@ export function createService(deps: ServiceDeps): AnirecService {
         .map((g) => ({ name: g, value: g }));
     },
   };
+  const groups = createGroupService({ service, log });
+  return service;
 }

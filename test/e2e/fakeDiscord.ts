@@ -87,8 +87,26 @@ export interface FakeMessage {
   [key: string]: unknown;
 }
 
-/** An option value: string, integer (whole numbers), number (`{ number }`), boolean or attachment. */
-export type OptionValue = string | number | boolean | { number: number } | FakeAttachment;
+/**
+ * An option value: string, integer (whole numbers), number (`{ number }`), boolean, attachment, a user
+ * (`{ user }`), a string of mentions (`{ mentions }`, resolved as Discord resolves mentions typed into a
+ * string option) or a channel (`{ channel }`, e.g. `fake.voiceChannel`).
+ */
+export type OptionValue =
+  | string
+  | number
+  | boolean
+  | { number: number }
+  | FakeAttachment
+  | { user: FakeUser }
+  | { mentions: FakeUser[] }
+  | { channel: FakeChannel };
+
+export interface FakeChannel {
+  id: string;
+  type: number;
+  name: string;
+}
 
 export interface FakeAttachment {
   attachment: { id: string; filename: string; size: number; url: string; proxy_url: string; content_type: string };
@@ -142,6 +160,8 @@ export class FakeDiscord {
   readonly applicationId = makeSnowflake();
   readonly guildId = makeSnowflake();
   readonly channelId = makeSnowflake();
+  /** A voice channel of the guild (type 2); members join it with `joinVoice`. */
+  readonly voiceChannel: FakeChannel = { id: makeSnowflake(), type: 2, name: 'Lounge' };
   readonly botUser: FakeUser = {
     id: this.applicationId,
     username: 'anirec',
@@ -268,10 +288,10 @@ export class FakeDiscord {
 
   /** Sends a slash command and awaits the visible answer. */
   slash(name: string, options: Record<string, OptionValue> = {}, opts: InteractOptions = {}): Promise<Reply> {
-    const resolved: Record<string, unknown> = {};
+    const resolved: Resolved = {};
     const list = Object.entries(options).map(([optName, value]) => toOption(optName, value, resolved));
     const data: Record<string, unknown> = { id: this.commandId(name), name, type: 1, options: list };
-    if (Object.keys(resolved).length > 0) data.resolved = { attachments: resolved };
+    if (Object.keys(resolved).length > 0) data.resolved = resolved;
     return this.interact(InteractionType.Command, data, `/${name}`, opts);
   }
 
@@ -287,6 +307,29 @@ export class FakeDiscord {
     list.push({ name: focused, type: 3, value: typed, focused: true });
     const data = { id: this.commandId(name), name, type: 1, options: list };
     return this.interact(InteractionType.Autocomplete, data, `/${name} autocomplete`, opts);
+  }
+
+  /**
+   * Puts `user` in the voice channel (null: out of voice) with a VOICE_STATE_UPDATE on the open session;
+   * the gateway keeps order, so an interaction sent afterwards sees it.
+   */
+  joinVoice(user: FakeUser, channel: FakeChannel | null = this.voiceChannel): void {
+    const session = this.latestSession();
+    if (session === undefined) throw new Error('joinVoice needs a connected bot');
+    this.dispatch(session, 'VOICE_STATE_UPDATE', {
+      guild_id: this.guildId,
+      channel_id: channel?.id ?? null,
+      user_id: user.id,
+      member: guildMember(user),
+      session_id: `voice-${makeSnowflake()}`,
+      deaf: false,
+      mute: false,
+      self_deaf: false,
+      self_mute: false,
+      self_video: false,
+      suppress: false,
+      request_to_speak_timestamp: null,
+    });
   }
 
   /** Clicks the button `customId` on `message` (a message the bot sent, from `Reply.message`). */
@@ -326,18 +369,7 @@ export class FakeDiscord {
       payload.guild_id = this.guildId;
       payload.guild_locale = 'en-US';
       payload.guild = { id: this.guildId, locale: 'en-US', features: [] };
-      payload.member = {
-        user,
-        roles: [],
-        joined_at: new Date(0).toISOString(),
-        permissions: MEMBER_PERMISSIONS,
-        deaf: false,
-        mute: false,
-        flags: 0,
-        pending: false,
-        nick: null,
-        avatar: null,
-      };
+      payload.member = { ...guildMember(user), permissions: MEMBER_PERMISSIONS };
     }
     if (message) payload.message = message;
     return payload;
@@ -500,7 +532,10 @@ export class FakeDiscord {
       large: false,
       features: [],
       roles: [{ id: this.guildId, name: '@everyone', permissions: MEMBER_PERMISSIONS, position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 }],
-      channels: [{ id: this.channelId, type: 0, name: 'general', position: 0, permission_overwrites: [], guild_id: this.guildId }],
+      channels: [
+        { id: this.channelId, type: 0, name: 'general', position: 0, permission_overwrites: [], guild_id: this.guildId },
+        { ...this.voiceChannel, position: 1, permission_overwrites: [], guild_id: this.guildId, bitrate: 64000, user_limit: 0 },
+      ],
       threads: [],
       members: [],
       presences: [],
@@ -712,12 +747,42 @@ export class FakeDiscord {
   }
 }
 
-function toOption(name: string, value: OptionValue, resolved: Record<string, unknown>): Record<string, unknown> {
+function guildMember(user: FakeUser): Record<string, unknown> {
+  return { user, roles: [], joined_at: new Date(0).toISOString(), deaf: false, mute: false, flags: 0, pending: false, nick: null, avatar: null };
+}
+
+type Resolved = Record<'attachments' | 'users' | 'members' | 'channels', Record<string, unknown>> | Record<string, never>;
+
+function resolve(resolved: Resolved, kind: 'attachments' | 'users' | 'members' | 'channels', id: string, value: unknown): void {
+  const table = resolved as Record<string, Record<string, unknown>>;
+  (table[kind] ??= {})[id] = value;
+}
+
+function resolveUser(resolved: Resolved, user: FakeUser): void {
+  resolve(resolved, 'users', user.id, user);
+  // Discord's resolved members carry no `user` (it is in `users`) and the member's permissions.
+  const { user: _user, ...member } = guildMember(user);
+  resolve(resolved, 'members', user.id, { ...member, permissions: MEMBER_PERMISSIONS });
+}
+
+function toOption(name: string, value: OptionValue, resolved: Resolved): Record<string, unknown> {
   if (typeof value === 'string') return { name, type: 3, value };
   if (typeof value === 'boolean') return { name, type: 5, value };
   if (typeof value === 'number') return { name, type: Number.isInteger(value) ? 4 : 10, value };
   if ('number' in value) return { name, type: 10, value: value.number };
-  resolved[value.attachment.id] = value.attachment;
+  if ('user' in value) {
+    resolveUser(resolved, value.user);
+    return { name, type: 6, value: value.user.id };
+  }
+  if ('mentions' in value) {
+    for (const user of value.mentions) resolveUser(resolved, user);
+    return { name, type: 3, value: value.mentions.map((u) => `<@${u.id}>`).join(' ') };
+  }
+  if ('channel' in value) {
+    resolve(resolved, 'channels', value.channel.id, { ...value.channel, permissions: MEMBER_PERMISSIONS });
+    return { name, type: 7, value: value.channel.id };
+  }
+  resolve(resolved, 'attachments', value.attachment.id, value.attachment);
   return { name, type: 11, value: value.attachment.id };
 }
 

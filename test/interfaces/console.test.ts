@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTitleIndex } from '../../src/data/titles.js';
-import { parseConsoleLine, runConsole } from '../../src/interfaces/console.js';
+import { loadCommands } from '../../src/interfaces/commandRegistry.js';
+import { optionNames, parseConsoleLine, runConsole } from '../../src/interfaces/console.js';
 import { createRateLimiter } from '../../src/recommender/rateLimiter.js';
 import { openRatingsStore, type RatingsStore } from '../../src/recommender/ratingsStore.js';
 import { createService } from '../../src/recommender/service.js';
@@ -23,11 +24,12 @@ afterAll(async () => {
 const tempDir = () => mkdtempSync(join(tmpdir(), 'anirec-'));
 
 describe('parseConsoleLine', () => {
-  it('given name:value options then they are split from the positional text; a colon inside a title stays', () => {
-    expect(parseConsoleLine('/recommend count:5 genre:Slice of Life')).toEqual({ command: 'recommend', positional: '', options: { count: '5', genre: 'Slice of Life' } });
-    expect(parseConsoleLine('/rate Re:Zero 9')).toEqual({ command: 'rate', positional: 'Re:Zero 9', options: {} });
-    expect(parseConsoleLine('/similar Steins;Gate count:3')).toEqual({ command: 'similar', positional: 'Steins;Gate', options: { count: '3' } });
-    expect(parseConsoleLine('help')).toEqual({ command: 'help', positional: '', options: {} });
+  it('given name:value options then they are split from the positional text; a colon inside a title stays', async () => {
+    const known = optionNames((await loadCommands()).commands);
+    expect(parseConsoleLine('/recommend count:5 genre:Slice of Life', known)).toEqual({ command: 'recommend', positional: '', options: { count: '5', genre: 'Slice of Life' } });
+    expect(parseConsoleLine('/rate Re:Zero 9', known)).toEqual({ command: 'rate', positional: 'Re:Zero 9', options: {} });
+    expect(parseConsoleLine('/similar Steins;Gate count:3', known)).toEqual({ command: 'similar', positional: 'Steins;Gate', options: { count: '3' } });
+    expect(parseConsoleLine('help', known)).toEqual({ command: 'help', positional: '', options: {} });
   });
 });
 
@@ -65,10 +67,10 @@ describe('runConsole', () => {
     );
   });
 
-  it('given /forget-me then it asks first: n keeps everything, y deletes it', async () => {
-    const out = await session(['/rate Action Story 1 9', '/forget-me', 'n', '/forget-me', 'y', '/ratings']);
-    expect(out).toContain('Are you sure? (y/n) \nCancelled: nothing was deleted.\n');
-    expect(out).toContain('Are you sure? (y/n) \nDone: everything stored about you is deleted.\n');
+  it('given /forget-me then it asks first: cancel keeps everything, confirm deletes it', async () => {
+    const out = await session(['/rate Action Story 1 9', '/forget-me', 'cancel', '/forget-me', 'confirm', '/ratings']);
+    expect(out).toContain('Are you sure?\n(press a button: confirm, cancel)\nCancelled: nothing was deleted.\n');
+    expect(out).toContain('Are you sure?\n(press a button: confirm, cancel)\nDone: everything stored about you is deleted.\n');
     expect(out.endsWith('You have not rated anything yet. Use /rate to start.\n')).toBe(true);
   });
 
@@ -78,6 +80,39 @@ describe('runConsole', () => {
     const out = await session([`/import ${file}`, '/import /no/such/file.xml']);
     expect(out).toContain('Imported 1 ratings and 0 watched anime. You have rated 1 anime.\n');
     expect(out).toContain('/no/such/file.xml: no such file\n');
+  });
+});
+
+describe('the console as several local members', () => {
+  it('given /as then commands act as that member: twins, affinity and a watch party between local members', async () => {
+    const out = await session([
+      '/rate Action Story 1 9', '/rate Action Story 2 10', '/rate Comedy Story 1 2',
+      '/as alice', '/rate Action Story 1 10', '/rate Action Story 2 9', '/rate Comedy Story 1 1',
+      '/as bob', '/rate Comedy Story 1 10', '/rate Action Story 1 2',
+      '/as', '/twins', '/affinity member:console', '/watch-party members:@console @carol',
+      '/as console', '/ratings',
+    ]);
+    expect(out).toContain('You are alice.\n');
+    expect(out).toContain('You are bob.\n');
+    // bob's twins: alice and console, by name; bob's ratings are his own.
+    const twins = /== Your taste twins in this server ==\n([\s\S]*?)\n\(/.exec(out)?.[1] ?? '';
+    expect(twins.split('\n').map((l) => l.replace(/^\d\. /, '').replace(/ ·.*/, '')).sort()).toEqual(['alice', 'console']);
+    expect(twins).toMatch(/^1\. (alice|console) · \*?\*?~?-?\d/);
+    expect(out).toContain('== Taste affinity ==\nWith console\n');
+    expect(out).toContain('== Watch party for 2 ==\nFor bob, console: anime none of you has seen');
+    expect(out).toContain('Left out (no ratings yet, try /rate): carol.');
+    expect(out).toMatch(/bob \d+\.\d · console \d+\.\d/);
+    expect(out.endsWith('(Page 1/1 · 3 anime)\n')).toBe(true);
+  });
+
+  it('given /help then every command of commands/ is listed from its definition, with /as', async () => {
+    const out = await session(['/help']);
+    for (const name of ['affinity', 'forget-me', 'import', 'privacy', 'rate', 'ratings', 'recommend', 'server-top', 'similar', 'twins', 'unrate', 'watch-party']) {
+      expect(out).toMatch(new RegExp(`^  /${name}\\b`, 'm'));
+    }
+    expect(out).toContain('/rate <anime> <score:N>');
+    expect(out).toContain('/affinity <member:member>');
+    expect(out).toContain('/as <name>');
   });
 });
 

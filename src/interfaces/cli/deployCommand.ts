@@ -1,6 +1,6 @@
 /** `anirec deploy-commands`: registers the slash commands the bot loads, in one guild or globally. */
 import { readConfig } from '../../config.js';
-import { loadCommands } from '../discord/commandRegistry.js';
+import { loadCommands } from '../commandRegistry.js';
 import { deployCommands } from '../discord/deploy.js';
 import { createLogger } from '../../log.js';
 import { parseOptions } from './args.js';

@@ -6,10 +6,13 @@ import { loadDataset } from '../../data/dataset.js';
 import { renderBarChart, renderLineChart } from '../../model/chart.js';
 import { evaluateAll, type EvalRow, type EvalTable } from '../../model/evaluate.js';
 import { MODEL_NAMES, parseModelList } from '../../model/registry.js';
+import { HOLDOUT_PEERS, checkHoldoutPercent, evaluateHoldout, formatHoldoutTable } from '../../model/holdout.js';
+import { InvalidOptionError } from '../../errors.js';
 import { intOption, parseOptions } from './args.js';
 import type { Subcommand } from './subcommand.js';
 
 const USAGE = `Usage: anirec eval [--data DIR] [--models a,b,...] [--out DIR] [--seed N]
+       anirec eval --holdout P [--data DIR] [--models a,b,...] [--out DIR] [--seed N]
 
 Fits every model on the same seeded split and compares them: held-out rating error of known users
 (RMSE, MAE, MSE, R²) and, for held-out "new people" folded in from 80% of their list, Hit@10,
@@ -21,6 +24,10 @@ Options:
   --models LIST    comma-separated models (default: all): ${MODEL_NAMES.join(', ')}
   --out DIR        where eval.json, comparison.svg and curves.svg go (default: ./eval-results)
   --seed N         split seed (default: 42, the one \`anirec train\` uses)
+  --holdout P      remove a seeded random P% of known users' explicit rows first, train the served model
+                   on the rest exactly as \`anirec train\` does, and score its predictions for the removed
+                   rows beside peers fitted on the same rest (--models then names the peers; default:
+                   ${HOLDOUT_PEERS.join(', ')}). Writes holdout.json.
 `;
 
 const num = (x: number | null, digits = 4): string => (x === null || !Number.isFinite(x) ? 'n/a' : x.toFixed(digits));
@@ -119,7 +126,9 @@ const command: Subcommand = {
       models: { type: 'string' },
       out: { type: 'string' },
       seed: { type: 'string' },
+      holdout: { type: 'string' },
     });
+    if (values.holdout !== undefined) return runHoldout(values);
     const names = parseModelList(values.models);
     const seed = intOption('seed', values.seed, 42, 0, 2 ** 31 - 1);
     const config = readConfig(process.env);
@@ -136,4 +145,29 @@ const command: Subcommand = {
     return table.rows.length > 0 ? 0 : 1;
   },
 };
+/** `anirec eval --holdout P`: rows removed before training, the served pipeline on the rest, peers beside it. */
+async function runHoldout(values: { data?: string; models?: string; out?: string; seed?: string; holdout?: string }): Promise<number> {
+  const text = values.holdout!.trim().replace(/%$/, '');
+  const percent = Number(text);
+  if (text === '' || Number.isNaN(percent)) throw new InvalidOptionError('--holdout', `"${values.holdout}" is not a number`);
+  checkHoldoutPercent(percent);
+  const seed = intOption('seed', values.seed, 42, 0, 2 ** 31 - 1);
+  const config = readConfig(process.env);
+  const out = resolve(values.out ?? 'eval-results');
+  const started = performance.now();
+  const dataset = await loadDataset(values.data ?? config.dataDir, { cacheDir: config.cacheDir });
+  const log = (line: string) => process.stderr.write(line + '\n');
+  const peers = values.models === undefined ? undefined : parseModelList(values.models).filter((name) => name !== 'anirec');
+  const table = await evaluateHoldout(dataset, {
+    percent, seed, log, ...(peers ? { peers } : {}),
+    train: { explicit: { threads: config.threads }, implicit: { threads: config.threads } },
+  });
+  process.stdout.write(formatHoldoutTable(table));
+  mkdirSync(out, { recursive: true });
+  const file = join(out, 'holdout.json');
+  writeFileSync(file, JSON.stringify(table, null, 2) + '\n');
+  process.stdout.write(`\nsaved ${file}\ntotal ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  return 0;
+}
+
 export default command;

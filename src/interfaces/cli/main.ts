@@ -14,11 +14,13 @@ const SUBCOMMANDS: Record<string, Loader> = {
   catalogue: () => import('./catalogueCommand.js'),
   train: () => import('./trainCommand.js'),
   eval: () => import('./evalCommand.js'),
+  tune: () => import('./tuneCommand.js'),
   predict: () => import('./predictCommand.js'),
   recommend: () => import('./recommendCommand.js'),
   similar: () => import('./similarCommand.js'),
   'deploy-commands': () => import('./deployCommand.js'),
   start: () => import('./startCommand.js'),
+  web: () => import('./webCommand.js'),
 };
 
 async function printHelp(): Promise<void> {

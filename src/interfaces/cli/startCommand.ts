@@ -17,6 +17,7 @@ import { loadMergedCatalogue } from '../../data/mergedCatalogue.js';
 import { BANGUMI_ATTRIBUTION } from '../../data/bangumi.js';
 import { loadEnrichmentOverlay } from '../../data/enrichment.js';
 import type { Catalogue } from '../../data/types.js';
+import { startConfiguredWeb } from '../web/server.js';
 import { parseOptions } from './args.js';
 import type { Subcommand } from './subcommand.js';
 
@@ -76,7 +77,7 @@ export async function loadServingCatalogue(model: AnirecModel, config: Config, l
   }
 }
 
-function waitForSignal(): Promise<string> {
+export function waitForSignal(): Promise<string> {
   return new Promise((resolve) => {
     const stop = (signal: string) => {
       process.off('SIGINT', stop);
@@ -108,15 +109,25 @@ export async function runStart(argv: string[]): Promise<number> {
       const { startBot } = await import('../discord/bot.js');
       log.info(`backend: Discord (${config.discordApiUrl})`);
       const bot = await startBot({ config, model, store, log, catalogue });
+      const web = config.webPort === undefined ? undefined : await startConfiguredWeb(config, bot.service, config.webPort, log).catch(async (error: unknown) => {
+        await bot.stop();
+        throw error;
+      });
       ready();
       const signal = await waitForSignal();
       log.info(`${signal}: shutting down`);
+      await web?.close();
       await bot.stop();
     } else {
       log.info('backend: local console (set DISCORD_TOKEN to run on Discord)');
       const service = createServiceFor({ model, store, rateLimitPerMinute: config.rateLimitPerMinute, log, catalogue });
+      const web = config.webPort === undefined ? undefined : await startConfiguredWeb(config, service, config.webPort, log);
       ready();
-      await runConsole({ service, input: process.stdin, write: (text) => process.stdout.write(text), prompt: process.stdin.isTTY === true, log });
+      try {
+        await runConsole({ service, input: process.stdin, write: (text) => process.stdout.write(text), prompt: process.stdin.isTTY === true, log });
+      } finally {
+        await web?.close();
+      }
     }
   } finally {
     await store.close();

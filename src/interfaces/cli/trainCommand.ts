@@ -13,6 +13,7 @@ import { computeRmse, DEFAULT_SPLIT_SEED, HYBRID_MAX_ROWS, type TrainAnirecOptio
 import { makeSplits } from '../../data/splits.js';
 import type { Dataset } from '../../data/types.js';
 import { DEFAULT_TRAIN_OPTIONS as D } from '../../model/embedding/index.js';
+import { AUTO_ADAGRAD_ROWS } from '../../model/embedding/options.js';
 import { InvalidOptionError } from '../../errors.js';
 import { intOption, numberOption, parseOptions } from './args.js';
 import type { Subcommand } from './subcommand.js';
@@ -29,7 +30,8 @@ Options:
   --dim N           embedding width of the explicit model (default ${D.dim})
   --epochs N        most epochs per optimiser phase (default ${D.epochs}, early stopping on validation)
   --lr X            Adam learning rate of the explicit model (default ${D.lr})
-  --reg X           L2 penalty of the explicit model, scaled by count^-${D.regExponent} (default ${D.reg})
+  --reg X           L2 penalty of the explicit model, scaled by count^-${D.regExponent} (default ${D.reg};
+                    ${D.regSmall} below ${AUTO_ADAGRAD_ROWS.toLocaleString('en')} training ratings, where Adam trains)
   --threads N       worker threads, 0 = one per core (default: ANIREC_THREADS, else 0)
   --seed N          seed of initialisation and shuffling (default ${D.seed}); with --threads 1 a run repeats exactly
   --without-members train on the data folder alone (by default the ratings store's members, ANIREC_STORE_URL,

@@ -1,6 +1,6 @@
 /**
- * The Discord bot: a real discord.js Client (Guilds intent only: slash commands need no message
- * content), commands loaded from commands/, one dispatcher on interactionCreate. Mentions are off by
+ * The Discord bot: a real discord.js Client (Guilds and GuildVoiceStates intents: slash commands need no
+ * message content), commands loaded from commands/, one dispatcher on interactionCreate. Mentions are off by
  * default so nothing the bot echoes can ping anyone.
  */
 import { Client, Events, GatewayIntentBits } from 'discord.js';
@@ -8,9 +8,9 @@ import type { Config } from '../../config.js';
 import { createLogger, type Logger } from '../../log.js';
 import type { AnirecModel } from '../../model/anirecModel.js';
 import type { RatingsStore } from '../../recommender/ratingsStore.js';
-import { createServiceFor } from '../../recommender/service.js';
+import { createServiceFor, type AnirecService } from '../../recommender/service.js';
+import { loadCommands } from '../commandRegistry.js';
 import type { Catalogue } from '../../data/types.js';
-import { loadCommands } from './commandRegistry.js';
 import { createDispatcher } from './dispatch.js';
 import { explainDiscordFailure } from './explainFailure.js';
 
@@ -27,6 +27,8 @@ export interface StartBotOptions {
 
 export interface RunningBot {
   client: Client;
+  /** The service behind the commands (the web page beside the bot uses it too). */
+  service: AnirecService;
   stop(): Promise<void>;
 }
 
@@ -40,7 +42,8 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   const service = createServiceFor({ model, store, rateLimitPerMinute: config.rateLimitPerMinute, log, ...(options.catalogue ? { catalogue: options.catalogue } : {}) });
 
   const client = new Client({
-    intents: [GatewayIntentBits.Guilds],
+    // GuildVoiceStates (not privileged): who sits in which voice channel, for /watch-party channel:<voice>.
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildVoiceStates],
     allowedMentions: { parse: [] },
     rest: {
       api: config.discordApiUrl,
@@ -65,6 +68,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   log.info(`logged in to Discord as ${client.user?.tag ?? 'unknown'} with ${commands.size} commands`);
   return {
     client,
+    service,
     async stop() {
       await client.destroy();
     },

@@ -3,7 +3,7 @@
  * guild id is given (instant, for testing), else globally (may take up to an hour to appear).
  */
 import { REST, Routes } from 'discord.js';
-import type { BotCommand } from './command.js';
+import type { Command } from '../command.js';
 import { explainDiscordFailure } from './explainFailure.js';
 
 export interface DeployOptions {
@@ -12,7 +12,7 @@ export interface DeployOptions {
   guildId?: string;
   /** REST base without /v10 (config.discordApiUrl). */
   apiUrl: string;
-  commands: Iterable<BotCommand>;
+  commands: Iterable<Pick<Command, 'data'>>;
 }
 
 export interface DeployResult {

@@ -5,16 +5,26 @@
  */
 import type { BaseInteraction, ButtonInteraction, ChatInputCommandInteraction } from 'discord.js';
 import { isAnirecError } from '../../errors.js';
+import type { Logger } from '../../log.js';
+import type { AnirecService } from '../../recommender/service.js';
+import type { Command } from '../command.js';
 import { renderError } from '../render.js';
-import type { BotCommand, CommandContext } from './command.js';
+import { noteUse, runButton } from '../runCommand.js';
+import { discordContext } from './context.js';
 import { toReplyOptions } from './embeds.js';
 
-export interface DispatcherOptions {
-  commands: Map<string, BotCommand>;
-  context: CommandContext;
+/** What every handler gets besides the interaction. */
+export interface DispatchDeps {
+  service: AnirecService;
+  log: Logger;
 }
 
-async function answerError(interaction: ChatInputCommandInteraction | ButtonInteraction, error: unknown, context: CommandContext): Promise<void> {
+export interface DispatcherOptions {
+  commands: Map<string, Command>;
+  context: DispatchDeps;
+}
+
+async function answerError(interaction: ChatInputCommandInteraction | ButtonInteraction, error: unknown, context: DispatchDeps): Promise<void> {
   const where = interaction.isChatInputCommand() ? `/${interaction.commandName}` : `button ${interaction.customId}`;
   if (!isAnirecError(error)) context.log.error(`${where} by ${interaction.user.id} failed`, error);
   else if (error.code === 'store_write' || error.code === 'store_read') context.log.error(`${where} by ${interaction.user.id}: ${error.message}`, error.cause);
@@ -36,7 +46,9 @@ export function createDispatcher(options: DispatcherOptions): (interaction: Base
       const command = commands.get(interaction.commandName);
       try {
         if (command?.autocomplete === undefined) throw new Error(`no autocomplete for /${interaction.commandName}`);
-        await command.autocomplete(interaction, context);
+        const focused = interaction.options.getFocused(true);
+        const choices = await command.autocomplete({ service: context.service, member: { id: interaction.user.id, label: interaction.user.id }, focused: { name: focused.name, value: String(focused.value) } });
+        await interaction.respond(choices);
       } catch (error) {
         context.log.debug(`autocomplete of /${interaction.commandName} failed: ${error instanceof Error ? error.message : String(error)}`);
         if (!interaction.responded) await interaction.respond([]).catch(() => undefined);
@@ -48,8 +60,11 @@ export function createDispatcher(options: DispatcherOptions): (interaction: Base
       const command = commands.get(interaction.commandName);
       try {
         if (command === undefined) throw new Error(`unknown command /${interaction.commandName}`);
-        await command.execute(interaction, context);
+        const commandContext = discordContext(interaction, context);
+        await command.execute(commandContext);
         context.log.debug(`/${interaction.commandName} by ${interaction.user.id} in ${(performance.now() - started).toFixed(1)} ms`);
+        // After the answer and its log line: the member is not kept waiting for this bookkeeping.
+        await noteUse(command, commandContext);
       } catch (error) {
         await answerError(interaction, error, context);
       }
@@ -60,7 +75,7 @@ export function createDispatcher(options: DispatcherOptions): (interaction: Base
       const command = commands.get(name ?? '');
       try {
         if (command?.button === undefined) throw new Error(`no handler for button ${interaction.customId}`);
-        await command.button(interaction, context, args);
+        await runButton(command, discordContext(interaction, context), args);
       } catch (error) {
         await answerError(interaction, error, context);
       }

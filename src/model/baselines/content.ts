@@ -13,6 +13,8 @@ import type { Catalogue } from '../../data/types.js';
 import type { FitReport, FoldedUser, Neighbour, Profile, Recommender, TrainingData } from '../recommender.js';
 import { trainCsr, type Csr } from '../sparse.js';
 import { selectTopK } from '../topK.js';
+import { topKExcluding } from '../hitAtK.js';
+import { hitAt } from '../metrics.js';
 import { baselineEstimate, clampRating, fitTunedBiases, foldInUserBias, type Biases } from './baseline.js';
 import { ItemKnn } from './knn.js';
 
@@ -262,8 +264,7 @@ export class CfContent implements Recommender {
       const max = knnScores.reduce((m, x) => (x > m ? x : m), 0) || 1;
       grid.forEach((w, g) => {
         for (let i = 0; i < blended.length; i++) blended[i] = knnScores[i]! / max + w * contentScores[i]!;
-        for (let e = from; e < to; e++) blended[all.indices[e]!] = -Infinity;
-        if (Array.from(selectTopK(blended, 10)).some((i) => liked.get(u)!.has(i))) hits[g]!++;
+        if (hitAt(10, topKExcluding(blended, 10, profile.itemIx), liked.get(u)!) === 1) hits[g]!++;
       });
     }
     let best = 0;

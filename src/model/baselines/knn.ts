@@ -18,7 +18,7 @@ import type { FitReport, FoldedUser, Neighbour, Profile, Recommender, TrainingDa
 import { createRandom } from '../../random.js';
 import { trainCsr, type Csr } from '../sparse.js';
 import { selectTopK } from '../topK.js';
-import { baselineEstimate, clampRating, fitTunedBiases, foldInUserBias, type Biases } from './baseline.js';
+import { baselineEstimate, clampRating, fitTunedBiases, foldInUserBias, type BiasOptions, type Biases } from './baseline.js';
 
 /** Rows of a user-by-item (or item-by-user) matrix with residuals and an explicit flag per entry. */
 interface ResidualCsr {
@@ -94,16 +94,43 @@ class SimilarityRow {
   }
 }
 
-/** Keeps the `keep` best (column, score) pairs with score > 0, best first (scores is overwritten). */
-function keepBest(cols: Int32Array, scores: Float64Array, n: number, keep: number, outIx: Int32Array, outSim: Float32Array, at: number): number {
-  const view = scores.subarray(0, n);
-  for (let t = 0; t < n; t++) if (!(view[t]! > 0)) view[t] = -Infinity;
-  const best = selectTopK(view, keep);
-  for (let t = 0; t < best.length; t++) {
-    outIx[at + t] = cols[best[t]!]!;
-    outSim[at + t] = view[best[t]!]!;
+/** Per-anime neighbour lists, best first, as CSR (list i spans ptr[i]..ptr[i+1]-1), so a list may hold every neighbour. */
+export class NeighbourLists {
+  ptr: Uint32Array;
+  ix: Int32Array = new Int32Array(0);
+  sim: Float32Array = new Float32Array(0);
+  private size = 0;
+
+  constructor(nItems: number, private readonly keep: number) {
+    this.ptr = new Uint32Array(nItems + 1);
   }
-  return best.length;
+
+  /** Appends list i: the `keep` best (column, score) pairs with score > 0 (scores is overwritten). Lists go in order. */
+  append(i: number, cols: Int32Array, scores: Float64Array, n: number): void {
+    const view = scores.subarray(0, n);
+    for (let t = 0; t < n; t++) if (!(view[t]! > 0)) view[t] = -Infinity;
+    const best = selectTopK(view, this.keep);
+    if (this.size + best.length > this.ix.length) {
+      const capacity = Math.max(1024, 2 * (this.size + best.length));
+      const ix = new Int32Array(capacity);
+      const sim = new Float32Array(capacity);
+      ix.set(this.ix.subarray(0, this.size));
+      sim.set(this.sim.subarray(0, this.size));
+      [this.ix, this.sim] = [ix, sim];
+    }
+    for (let t = 0; t < best.length; t++) {
+      this.ix[this.size + t] = cols[best[t]!]!;
+      this.sim[this.size + t] = view[best[t]!]!;
+    }
+    this.size += best.length;
+    this.ptr[i + 1] = this.size;
+  }
+
+  /** Drops the spare capacity once every list is in. */
+  trim(): void {
+    this.ix = this.ix.slice(0, this.size);
+    this.sim = this.sim.slice(0, this.size);
+  }
 }
 
 /**
@@ -136,13 +163,18 @@ function tuneGamma(data: TrainingData, b: Biases, parts: (u: number, i: number) 
 export interface ItemKnnOptions {
   /** Neighbours used per prediction (Surprise's k). Default 40. */
   neighbours?: number;
-  /** Rating neighbours stored per anime. Default 200. */
+  /** Rating neighbours stored per anime (Infinity: every one with a positive similarity). Default 200. */
   keep?: number;
   /** Co-watch neighbours stored per anime for ranking. Default 100. */
   keepRank?: number;
   shrinkage?: number;
+  /** Users with more anime contribute a seeded sample of this many to the similarities (Infinity: all). Default 500. */
   maxItemsPerUser?: number;
   seed?: number;
+  /** Fixed bias regularisation and sweeps; default: tuned on validation (fitTunedBiases). */
+  biases?: BiasOptions;
+  /** Fixed denominator regulariser; default: tuned on validation (tuneGamma). */
+  gamma?: number;
 }
 
 interface KnnUser extends FoldedUser {
@@ -160,12 +192,9 @@ export class ItemKnn implements Recommender {
   nItems = 0;
   keep = 0;
   keepRank = 0;
-  nbIx = new Int32Array(0);
-  nbSim = new Float32Array(0);
-  nbCount = new Uint16Array(0);
-  rankIx = new Int32Array(0);
-  rankSim = new Float32Array(0);
-  rankCount = new Uint16Array(0);
+  /** Rating neighbours (pearson_baseline, shrunk) and ranking neighbours (co-watch cosine) per anime. */
+  rating = new NeighbourLists(0, 0);
+  ranking = new NeighbourLists(0, 0);
   private explicitByUser: Csr | undefined;
   private cached: KnnUser | undefined;
   private cachedUser = -1;
@@ -198,7 +227,7 @@ export class ItemKnn implements Recommender {
 
   private async fitFresh(data: TrainingData): Promise<FitReport> {
     const start = performance.now();
-    const b = fitTunedBiases(data);
+    const b = fitTunedBiases(data, this.options.biases);
     this.biases = b;
     this.explicitByUser = trainCsr(data, 'user', true);
     const all = trainCsr(data, 'user', false);
@@ -248,12 +277,8 @@ export class ItemKnn implements Recommender {
     const keepRank = this.options.keepRank ?? 100;
     this.keep = keep;
     this.keepRank = keepRank;
-    this.nbIx = new Int32Array(nItems * keep);
-    this.nbSim = new Float32Array(nItems * keep);
-    this.nbCount = new Uint16Array(nItems);
-    this.rankIx = new Int32Array(nItems * keepRank);
-    this.rankSim = new Float32Array(nItems * keepRank);
-    this.rankCount = new Uint16Array(nItems);
+    this.rating = new NeighbourLists(nItems, keep);
+    this.ranking = new NeighbourLists(nItems, keepRank);
     const row = new SimilarityRow(nItems);
     const watchers = new Float64Array(nItems);
     for (let i = 0; i < nItems; i++) watchers[i] = byItem.indptr[i + 1]! - byItem.indptr[i]!;
@@ -301,11 +326,13 @@ export class ItemKnn implements Recommender {
         ratingScore[t] = row.rating(j, shrinkage);
         rankScore[t] = row.co[j]! / Math.sqrt(watchers[i]! * watchers[j]!);
       }
-      this.nbCount[i] = keepBest(cols, ratingScore, row.nTouched, keep, this.nbIx, this.nbSim, i * keep);
-      this.rankCount[i] = keepBest(cols, rankScore, row.nTouched, keepRank, this.rankIx, this.rankSim, i * keepRank);
+      this.rating.append(i, cols, ratingScore, row.nTouched);
+      this.ranking.append(i, cols, rankScore, row.nTouched);
       row.reset();
     }
-    this.gamma = tuneGamma(data, b, (u, i) => this.parts(this.knownUser(u), i), 5000);
+    this.rating.trim();
+    this.ranking.trim();
+    this.gamma = this.options.gamma ?? tuneGamma(data, b, (u, i) => this.parts(this.knownUser(u), i), 5000);
     return {
       seconds: (performance.now() - start) / 1000,
       notes: { neighbours: this.k, keep, shrinkage, gamma: this.gamma, maxItemsPerUser: cap, sampledUsers },
@@ -343,11 +370,12 @@ export class ItemKnn implements Recommender {
     let num = 0;
     let den = 0;
     let used = 0;
-    const end = itemIx * this.keep + this.nbCount[itemIx]!;
-    for (let e = itemIx * this.keep; e < end && used < this.k; e++) {
-      const zj = user.z[this.nbIx[e]!]!;
+    const { ptr, ix, sim } = this.rating;
+    const end = ptr[itemIx + 1]!;
+    for (let e = ptr[itemIx]!; e < end && used < this.k; e++) {
+      const zj = user.z[ix[e]!]!;
       if (Number.isNaN(zj)) continue;
-      const s = this.nbSim[e]!;
+      const s = sim[e]!;
       num += s * zj;
       den += s;
       used++;
@@ -388,8 +416,8 @@ export class ItemKnn implements Recommender {
     const items = (user as KnnUser).items;
     for (let t = 0; t < items.length; t++) {
       const j = items[t]!;
-      const end = j * this.keepRank + this.rankCount[j]!;
-      for (let e = j * this.keepRank; e < end; e++) out[this.rankIx[e]!]! += this.rankSim[e]!;
+      const { ptr, ix, sim } = this.ranking;
+      for (let e = ptr[j]!; e < ptr[j + 1]!; e++) out[ix[e]!]! += sim[e]!;
     }
   }
 
@@ -398,9 +426,32 @@ export class ItemKnn implements Recommender {
     this.fitted;
     if (itemIx < 0 || itemIx >= this.nItems) return [];
     const out: Neighbour[] = [];
-    const from = itemIx * this.keep;
-    for (let e = from; e < from + Math.min(k, this.nbCount[itemIx]!); e++) out.push({ itemIx: this.nbIx[e]!, score: this.nbSim[e]! });
+    const { ptr, ix, sim } = this.rating;
+    for (let e = ptr[itemIx]!; e < Math.min(ptr[itemIx]! + k, ptr[itemIx + 1]!); e++) out.push({ itemIx: ix[e]!, score: sim[e]! });
     return out;
+  }
+}
+
+/**
+ * Surprise's KNNBaseline with its defaults, exactly: item-based, pearson_baseline similarity with shrinkage
+ * 100 over every co-rating (no per-user sample), baselines by ALS (reg_u 15, reg_i 10, 10 epochs, not
+ * tuned), k = 40 among every anime the user rated (all positive-similarity neighbours stored), min_k 1 and
+ * the plain b_ui + Σ s·z / Σ s (gamma 0). item-knn is the same model with its choices tuned on validation.
+ */
+export const SURPRISE_KNN_BASELINE: ItemKnnOptions = {
+  neighbours: 40,
+  keep: Infinity,
+  shrinkage: 100,
+  maxItemsPerUser: Infinity,
+  biases: { regUser: 15, regItem: 10, sweeps: 10 },
+  gamma: 0,
+};
+
+export class KnnBaseline extends ItemKnn {
+  override readonly name: string = 'knn-baseline';
+
+  constructor(options: ItemKnnOptions = {}) {
+    super({ ...SURPRISE_KNN_BASELINE, ...options });
   }
 }
 

@@ -13,7 +13,7 @@ import { foldInVector, type UserPenalty } from './foldIn.js';
 import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from './options.js';
 import type { ItemFeatures, ModelShape, Tables } from './params.js';
 import type { EpochStats } from './progress.js';
-import { computeEffectiveItems, type EffectiveItems } from './scoring.js';
+import { computeEffectiveItems, dotFrom, servedRating, sigmoidRating, type EffectiveItems } from './scoring.js';
 import { refitTables, type RefitResult } from './refit.js';
 import { isZeroPrior, zeroTastePrior, type TastePrior } from './tastePrior.js';
 import { selectExplicitRows, trainTables, type TrainResult } from './trainer.js';
@@ -22,6 +22,19 @@ export interface EmbeddingFitOptions extends Partial<TrainOptions> {
   hybrid?: boolean;
   onEpoch?: (e: EpochStats) => void;
   quiet?: boolean;
+  /**
+   * Replays a chosen schedule with no early stopping (the served model's fit on every row): epochs per
+   * optimiser phase and refit sweeps, as a run with validation chose them (EmbeddingModel.schedule).
+   */
+  schedule?: FitSchedule;
+}
+
+/** How long a fit trained: what model selection on validation chooses and the full fit replays. */
+export interface FitSchedule {
+  /** Epochs per optimiser phase ([AdaGrad, Adam] for the two-phase optimiser, else one entry). */
+  epochs: number[];
+  /** Refit sweeps kept (0: none; always 0 for the hybrid). */
+  refitSweeps: number;
 }
 
 /** A person folded into this model: a vector and bias against the frozen anime factors. */
@@ -62,6 +75,7 @@ export class EmbeddingModel implements Recommender {
   private itemNorms: Float32Array | undefined;
   /** The taste prior fold-in uses; undefined when it is zero (the model has none). */
   private prior: TastePrior | undefined;
+  private fitted: FitSchedule | undefined;
 
   constructor(options: EmbeddingFitOptions = {}, state?: EmbeddingState) {
     this.fitOptions = options;
@@ -70,13 +84,19 @@ export class EmbeddingModel implements Recommender {
   }
 
   async fit(data: TrainingData): Promise<FitReport> {
-    const { hybrid: _hybrid, onEpoch, quiet, ...train } = this.fitOptions;
-    const result = await trainTables(data, train, { hybrid: this.name === 'hybrid', onEpoch, quiet });
+    const { hybrid: _hybrid, onEpoch, quiet, schedule, ...train } = this.fitOptions;
+    const result = await trainTables(data, train, { hybrid: this.name === 'hybrid', onEpoch, quiet, ...(schedule ? { schedule: schedule.epochs } : {}) });
     const refitStart = performance.now();
-    const refit = this.name === 'embedding' ? refitResult(result, data, quiet ?? false) : undefined;
+    const refit = this.name === 'embedding' ? refitResult(result, data, quiet ?? false, schedule?.refitSweeps) : undefined;
     result.seconds += (performance.now() - refitStart) / 1000;
     this.setState(stateFromResult(result, data, refit));
+    this.fitted = { epochs: result.schedule, refitSweeps: refit?.bestSweep ?? 0 };
     return this.report;
+  }
+
+  /** The schedule the last fit kept (undefined for a loaded model): what the full fit replays. */
+  get schedule(): FitSchedule | undefined {
+    return this.fitted;
   }
 
   private setState(state: EmbeddingState): void {
@@ -129,7 +149,7 @@ export class EmbeddingModel implements Recommender {
   /** Maps a logit (globalOffset + biases + dot) onto the rating scale, no higher than its top score. */
   activate(z: number): number {
     const { lo, hi, top = hi } = this.trained.shape;
-    return Math.min(top, lo + (hi - lo) / (1 + Math.exp(-z)));
+    return servedRating(z, lo, hi, top);
   }
 
   predict(userIx: number, itemIx: number): number {
@@ -138,10 +158,7 @@ export class EmbeddingModel implements Recommender {
     const items = this.effective!;
     if (!(itemIx >= 0 && itemIx < shape.nItems)) return this.activate(mu);
     if (!(userIx >= 0 && userIx < shape.nUsers) || userCounts[userIx] === 0) return this.activate(mu + items.bias[itemIx]!);
-    let z = mu + tables.userBias[userIx]! + items.bias[itemIx]!;
-    const pu = userIx * dim, qi = itemIx * dim;
-    for (let d = 0; d < dim; d++) z += tables.P[pu + d]! * items.factors[qi + d]!;
-    return this.activate(z);
+    return this.activate(dotFrom(tables.P, userIx * dim, items.factors, itemIx * dim, dim, mu + tables.userBias[userIx]! + items.bias[itemIx]!));
   }
 
   foldIn(profile: Profile): EmbeddingFoldedUser {
@@ -163,10 +180,7 @@ export class EmbeddingModel implements Recommender {
     const { dim, mu, nItems } = this.trained.shape;
     if (!(itemIx >= 0 && itemIx < nItems)) return this.activate(mu + bias);
     const items = this.effective!;
-    let z = mu + bias + items.bias[itemIx]!;
-    const qi = itemIx * dim;
-    for (let d = 0; d < dim; d++) z += vector[d]! * items.factors[qi + d]!;
-    return this.activate(z);
+    return this.activate(dotFrom(vector, 0, items.factors, itemIx * dim, dim, mu + bias + items.bias[itemIx]!));
   }
 
   /** out[itemIx] = predicted rating for the folded-in person. */
@@ -177,12 +191,8 @@ export class EmbeddingModel implements Recommender {
     const Q = this.effective!.factors;
     const b = this.effective!.bias;
     const n = Math.min(nItems, out.length);
-    for (let i = 0; i < n; i++) {
-      let z = mu + bias + b[i]!;
-      const qi = i * dim;
-      for (let d = 0; d < dim; d++) z += vector[d]! * Q[qi + d]!;
-      out[i] = lo + span / (1 + Math.exp(-z));
-    }
+    const base = mu + bias;
+    for (let i = 0; i < n; i++) out[i] = sigmoidRating(dotFrom(vector, 0, Q, i * dim, dim, base + b[i]!), lo, span);
   }
 
   /** Cosine between anime vectors, best first, itemIx itself excluded. */
@@ -217,11 +227,15 @@ function computeNorms(Q: Float32Array, nItems: number, dim: number): Float32Arra
 }
 
 /** The refit (refit.ts) of a plain model's freshly trained tables, in place. */
-function refitResult(result: TrainResult, data: TrainingData, quiet: boolean): RefitResult {
+function refitResult(result: TrainResult, data: TrainingData, quiet: boolean, fixedSweeps?: number): RefitResult {
   const { ratings, splits, nUsers } = data;
   const o = result.options;
   // The sweeps take seconds on a large set: say what they do, in the progress bar's voice (stderr).
   const onSweep = quiet ? undefined : (sweep: number, rmse: number, before: number, seconds: number): void => {
+    if (fixedSweeps !== undefined) {
+      process.stderr.write(`embedding refit sweep ${sweep}/${fixedSweeps} on every row (${seconds.toFixed(1)} s)\n`);
+      return;
+    }
     const verdict = rmse < before ? 'kept' : 'not kept';
     process.stderr.write(`embedding refit sweep ${sweep}/${o.refitSweeps}: validation RMSE ${before.toFixed(4)} -> ${rmse.toFixed(4)}, ${verdict} (${seconds.toFixed(1)} s)\n`);
   };
@@ -233,6 +247,7 @@ function refitResult(result: TrainResult, data: TrainingData, quiet: boolean): R
   }, {
     sweeps: o.refitSweeps, steps: 2, user: { perSqrtRating: o.refitUserReg, prior: o.priorReg }, itemReg: o.refitItemReg, itemFloor: ITEM_PENALTY_FLOOR,
     priorMinRatings: PRIOR_MIN_RATINGS, priorShrink: o.priorShrink,
+    ...(fixedSweeps !== undefined ? { fixedSweeps } : {}),
   }, onSweep);
 }
 

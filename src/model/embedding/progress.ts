@@ -23,7 +23,7 @@ export function createProgress(totalEpochs: number, label: string, quiet: boolea
     return {
       update(s) {
         process.stderr.write(
-          `${label} epoch ${s.epoch}/${totalEpochs} train loss ${s.trainLoss.toFixed(4)} validation RMSE ${s.validationRmse.toFixed(4)} (${s.seconds.toFixed(1)} s)\n`,
+          `${label} epoch ${s.epoch}/${totalEpochs} train loss ${s.trainLoss.toFixed(4)} ${rmseText(s)} (${s.seconds.toFixed(1)} s)\n`,
         );
       },
       stop() {},
@@ -41,10 +41,15 @@ export function createProgress(totalEpochs: number, label: string, quiet: boolea
   bar.start(totalEpochs, 0, { loss: '-', rmse: '-' });
   return {
     update(s) {
-      bar.update(s.epoch, { loss: s.trainLoss.toFixed(4), rmse: s.validationRmse.toFixed(4) });
+      bar.update(s.epoch, { loss: s.trainLoss.toFixed(4), rmse: Number.isNaN(s.validationRmse) ? 'all rows' : s.validationRmse.toFixed(4) });
     },
     stop() {
       bar.stop();
     },
   };
+}
+
+/** A fit on every row has no validation: say so rather than print NaN. */
+function rmseText(s: EpochStats): string {
+  return Number.isNaN(s.validationRmse) ? 'on all rows' : `validation RMSE ${s.validationRmse.toFixed(4)}`;
 }

@@ -37,6 +37,11 @@ export interface RefitOptions {
   priorMinRatings: number;
   /** The history length at which the taste prior counts half (TastePrior.shrink). */
   priorShrink: number;
+  /**
+   * Runs exactly this many sweeps and keeps them, without validation: the count a run with validation
+   * kept (RefitResult.bestSweep), replayed when the served model is fitted on every row.
+   */
+  fixedSweeps?: number;
 }
 
 export interface RefitData {
@@ -85,8 +90,10 @@ export function refitTables(
   const items: FrozenSide = { factors: tables.Q, bias: tables.itemBias };
   const users: FrozenSide = { factors: tables.P, bias: tables.userBias };
   const rmse = (): number => computeRmse(tables.P, tables.userBias, items, shape, validation.users, validation.items, validation.scores);
+  const fixed = options.fixedSweeps;
   const curve = [rmse()];
-  if (options.sweeps <= 0 || validation.users.length === 0) return { prior: zeroTastePrior(dim), curve, bestSweep: 0 };
+  const sweeps = fixed ?? options.sweeps;
+  if (sweeps <= 0 || (fixed === undefined && validation.users.length === 0)) return { prior: zeroTastePrior(dim), curve, bestSweep: 0 };
 
   const nIn = inputLength(dim);
   const fitUsers: number[] = [];
@@ -98,7 +105,7 @@ export function refitTables(
   const mean = new Float64Array(dim + 1);
   let best = snapshot(tables);
   let bestSweep = 0;
-  for (let sweep = 1; sweep <= options.sweeps; sweep++) {
+  for (let sweep = 1; sweep <= sweeps; sweep++) {
     const sweepStart = performance.now();
     if (sweep > 1) inputs = describeUsers(history, items, dim); // the anime rows moved in the last sweep
     for (let u = 0; u < byUser.nRows; u++) {
@@ -124,7 +131,7 @@ export function refitTables(
     }
     const v = rmse();
     const before = Math.min(...curve);
-    const improved = v < before;
+    const improved = fixed !== undefined || v < before;
     curve.push(v);
     onSweep?.(sweep, v, before, (performance.now() - sweepStart) / 1000);
     if (improved) {

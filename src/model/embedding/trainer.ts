@@ -38,6 +38,11 @@ export interface TrainHooks {
   hybrid?: boolean;
   onEpoch?: (e: EpochStats) => void;
   quiet?: boolean;
+  /**
+   * Epochs per optimiser phase, run exactly, with no early stopping: the schedule a run with validation
+   * chose (TrainResult.schedule), replayed on every row (the served model is fitted on all the data).
+   */
+  schedule?: readonly number[];
 }
 
 export interface TrainResult {
@@ -48,6 +53,11 @@ export interface TrainResult {
   curve: EpochStats[];
   /** 1-based epoch whose weights were kept (the best validation RMSE). */
   bestEpoch: number;
+  /**
+   * Epochs per optimiser phase up to the kept weights ([AdaGrad, Adam] for the two-phase schedule, else
+   * one entry): replaying it with TrainHooks.schedule reproduces the kept model's training length.
+   */
+  schedule: number[];
   bestValidationRmse: number;
   seconds: number;
   threads: number;
@@ -230,7 +240,10 @@ export async function trainTables(data: TrainingData, options: Partial<TrainOpti
     : undefined;
   const kernel = wasmModule ? 'wasm' : 'js';
   // The options the model records: 'auto' resolved to the optimiser and the kernel that ran.
-  const opts: TrainOptions = { ...asked, optimizer: resolveOptimizer(asked.optimizer, n), kernel };
+  const optimizer = resolveOptimizer(asked.optimizer, n);
+  // 'auto' on a small set: Adam, and the small sets' penalty unless the caller set reg (TrainOptions.regSmall).
+  const reg = options.reg === undefined && asked.optimizer === 'auto' && optimizer === 'adam' ? asked.regSmall : asked.reg;
+  const opts: TrainOptions = { ...asked, optimizer, kernel, reg };
   // The wasm kernel addresses everything it touches inside one shared memory; the JS loops take a
   // SharedArrayBuffer per array.
   const arena = wasmModule ? createArena(arenaBytes) : undefined;
@@ -304,17 +317,28 @@ export async function trainTables(data: TrainingData, options: Partial<TrainOpti
   const twoPhase = opts.optimizer === 'rowAdagradThenAdam';
   let current: PhaseOptimizer = opts.optimizer === 'adam' ? 'adam' : 'rowAdagrad';
   let phaseEpochs = 0;
+  const fixed = hooks.schedule;
+  const phaseLimit = (): number => (fixed ? (fixed[twoPhase && current === 'adam' ? 1 : 0] ?? 0) : opts.epochs);
+  // Epochs the AdaGrad phase ran, and the epoch it handed to Adam (its best), for TrainResult.schedule.
+  let firstPhaseEpochs = 0;
+  let handedOver = 0;
+  const switchToAdam = (): void => {
+    firstPhaseEpochs = curve.length;
+    handedOver = bestEpoch > 0 ? bestEpoch : curve.length;
+    current = 'adam';
+  };
   try {
     // Each worker says when it can take claims. Loading one takes a second or two under tsx; epochs
     // started before would run on the main thread alone, and short runs would measure that.
     await Promise.all(workers.map((worker) => nextMessage(worker)));
     for (let epoch = 1; ; epoch++) {
-      if (++phaseEpochs > opts.epochs) {
+      if (++phaseEpochs > phaseLimit()) {
         if (!twoPhase || current === 'adam') break;
-        current = 'adam';
+        switchToAdam();
         phaseEpochs = 1;
         sinceBest = 0;
         if (best && bestEpoch < curve.length) restoreTables(tables, best);
+        if (phaseEpochs > phaseLimit()) break;
       }
       const lr = twoPhase && current === 'rowAdagrad' ? opts.warmLr : opts.lr;
       const kernelCfg = lr === cfg.lr ? cfg : { ...cfg, lr };
@@ -353,7 +377,7 @@ export async function trainTables(data: TrainingData, options: Partial<TrainOpti
       } else if (++sinceBest >= opts.patience) {
         if (!twoPhase || current === 'adam') break;
         // AdaGrad has stopped improving: fine-tune its best epoch with Adam.
-        current = 'adam';
+        switchToAdam();
         phaseEpochs = 0;
         sinceBest = 0;
         if (best) restoreTables(tables, best);
@@ -365,7 +389,12 @@ export async function trainTables(data: TrainingData, options: Partial<TrainOpti
   }
   if (best && bestEpoch < curve.length) restoreTables(tables, best);
   const epochsRun = curve.length;
+  // Without validation every epoch is kept (bestEpoch is the last one).
+  const schedule = !twoPhase ? [bestEpoch]
+    : firstPhaseEpochs === 0 || bestEpoch <= firstPhaseEpochs ? [Math.min(bestEpoch, handedOver || bestEpoch), 0]
+    : [handedOver, bestEpoch - firstPhaseEpochs];
   return {
+    schedule,
     // Copied out of the arena, so the model does not pin the whole training memory.
     tables: arena ? copyTables(tables) : tables, shape, features, options: opts, curve, bestEpoch, bestValidationRmse: bestRmse,
     seconds: (performance.now() - started) / 1000, threads,

@@ -2,12 +2,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadCommands } from '../../../src/interfaces/discord/commandRegistry.js';
+import { loadCommands } from '../../../src/interfaces/commandRegistry.js';
 
 describe('loadCommands', () => {
-  it('given the commands folder then the seven slash commands, none rejected', async () => {
+  it('given the commands folder then the thirteen slash commands, none rejected', async () => {
     const { commands, rejected } = await loadCommands();
-    expect([...commands.keys()]).toEqual(['forget-me', 'import', 'rate', 'ratings', 'recommend', 'seasonal', 'similar', 'unrate']);
+    expect([...commands.keys()]).toEqual(['affinity', 'forget-me', 'import', 'privacy', 'rate', 'ratings', 'recommend', 'seasonal', 'server-top', 'similar', 'twins', 'unrate', 'watch-party']);
     expect(rejected).toEqual([]);
   });
 
@@ -46,5 +46,13 @@ describe('loadCommands', () => {
     expect(brief('import')).toEqual([['file', 11, true, false, undefined, undefined]]);
     expect(brief('ratings')).toEqual([]);
     expect(brief('forget-me')).toEqual([]);
+    expect(brief('affinity')).toEqual([['member', 6, true, false, undefined, undefined]]);
+    expect(brief('twins')).toEqual([]);
+    expect(brief('watch-party')).toEqual([
+      ['members', 3, false, false, undefined, undefined],
+      ['voice', 7, false, false, undefined, undefined],
+    ]);
+    expect(brief('server-top')).toEqual([['count', 4, false, false, 1, 25]]);
+    expect(brief('privacy')).toEqual([['lists', 3, false, false, undefined, undefined]]);
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTitleIndex } from '../../../src/data/titles.js';
-import { loadCommands } from '../../../src/interfaces/discord/commandRegistry.js';
+import { loadCommands } from '../../../src/interfaces/commandRegistry.js';
 import { createDispatcher } from '../../../src/interfaces/discord/dispatch.js';
 import { createLogger } from '../../../src/log.js';
 import { createRateLimiter } from '../../../src/recommender/rateLimiter.js';
@@ -25,9 +25,9 @@ beforeAll(async () => {
   const { commands } = await loadCommands();
   // A command that fails in a way we did not plan, to see the apology path.
   commands.set('boom', {
-    data: { name: 'boom', toJSON: () => ({ name: 'boom', description: 'x' }) },
-    async execute(interaction) {
-      await interaction.deferReply();
+    data: { name: 'boom', description: 'x', toJSON: () => ({ name: 'boom', description: 'x' }) },
+    async execute({ defer }) {
+      await defer();
       throw new Error('database exploded at /secret/path');
     },
   });

@@ -1,0 +1,48 @@
+/**
+ * What the web tests serve: a REAL planted model (test/recommender/plantedModel.ts), a real SQLite
+ * store behind the service, a real `anirec eval` output folder (three cheap models fitted on the same
+ * planted data), and the Fastify server listening on 127.0.0.1.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadDataset } from '../../../src/data/dataset.js';
+import { writeEvalResults } from '../../../src/interfaces/cli/evalCommand.js';
+import { startWebServer, type RunningWebServer } from '../../../src/interfaces/web/server.js';
+import { evaluateAll } from '../../../src/model/evaluate.js';
+import { openRatingsStore, type RatingsStore } from '../../../src/recommender/ratingsStore.js';
+import { createServiceFor, type AnirecService } from '../../../src/recommender/service.js';
+import { trainPlantedModel, type PlantedModel } from '../../recommender/plantedModel.js';
+
+export interface WebFixture {
+  trained: PlantedModel;
+  store: RatingsStore;
+  storeFile: string;
+  service: AnirecService;
+  /** A folder holding eval.json, comparison.svg and curves.svg. */
+  evalDir: string;
+  close(): Promise<void>;
+}
+
+export async function prepareWebFixture(options: { serviceRateLimit?: number } = {}): Promise<WebFixture> {
+  const trained = await trainPlantedModel();
+  const root = mkdtempSync(join(tmpdir(), 'anirec-web-'));
+  const storeFile = join(root, 'store.sqlite');
+  const store = await openRatingsStore(`sqlite://${storeFile}`, { onError: () => undefined });
+  const service = createServiceFor({ model: trained.model, store, rateLimitPerMinute: options.serviceRateLimit ?? 100_000 });
+  const evalDir = join(root, 'eval');
+  const dataset = await loadDataset(trained.dataDir, { cache: false });
+  writeEvalResults(await evaluateAll(dataset, ['global-mean', 'baseline', 'popularity'], { seed: 42, log: () => {} }), evalDir);
+  return { trained, store, storeFile, service, evalDir, close: () => store.close() };
+}
+
+export function serve(fixture: WebFixture, options: { rateLimitPerMinute?: number; evalDir?: string; now?: () => number } = {}): Promise<RunningWebServer> {
+  return startWebServer({
+    service: fixture.service,
+    evalDir: options.evalDir ?? fixture.evalDir,
+    rateLimitPerMinute: options.rateLimitPerMinute ?? 100_000,
+    port: 0,
+    host: '127.0.0.1',
+    ...(options.now ? { now: options.now } : {}),
+  });
+}
