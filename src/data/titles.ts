@@ -2,17 +2,21 @@
  * Title lookup for people typing anime names (CLI, console, Discord autocomplete). Names are normalised
  * once (case, accents and punctuation dropped); a query then walks the catalogue in popularity order
  * through match tiers: exact, normalised, prefix, word prefix, substring, and last a bounded edit
- * distance for typos. Ties within a tier go to the more popular anime (members).
+ * distance for typos. Every title of an anime is searched (its shown name, English and Japanese titles,
+ * synonyms). Ties within a tier go to the more popular anime (members), then to the first aired (so
+ * "demon slayer" is the 2019 series, not a later arc, among anime with no popularity figure).
  */
 import { distance } from 'fastest-levenshtein';
 import { AmbiguousTitleError, UnknownTitleError } from '../errors.js';
-import type { Catalogue } from './types.js';
+import type { Anime, Catalogue } from './types.js';
 
 export interface TitleMatch {
   itemIx: number;
   animeId: number;
-  /** At most 100 characters (Discord's limit for a choice), cut with … */
+  /** The anime's shown name, at most 100 characters (Discord's limit for a choice), cut with … */
   name: string;
+  /** The title that matched (the shown name, or an English, Japanese or other title). */
+  matched: string;
   /** Higher is better: 1 exact, 0.97 any case, 0.95 normalised, 0.85 prefix, 0.75 word prefix, 0.65 substring, below 0.5 typos. */
   score: number;
 }
@@ -121,6 +125,29 @@ function charMask(text: string): number {
   return mask;
 }
 
+/**
+ * Character counts in 32 buckets (code & 31, saturating at 255). An edit changes at most one count up
+ * and one down, so the larger of the two count gaps is a lower bound of the edit distance: a filter far
+ * cheaper than the distance itself (long titles made the typo pass the slowest part of a lookup).
+ */
+const HISTOGRAM_BUCKETS = 32;
+function addHistogram(into: Uint8Array, at: number, text: string, length: number): void {
+  for (let i = 0; i < length; i++) {
+    const b = at + (text.charCodeAt(i) & 31);
+    if (into[b]! < 255) into[b]!++;
+  }
+}
+function histogramGap(q: Uint8Array, other: Uint8Array, at: number): number {
+  let over = 0;
+  let under = 0;
+  for (let b = 0; b < HISTOGRAM_BUCKETS; b++) {
+    const d = q[b]! - other[at + b]!;
+    if (d > 0) over += d;
+    else under -= d;
+  }
+  return over > under ? over : under;
+}
+
 function popcount(x: number): number {
   let v = x - ((x >>> 1) & 0x55555555);
   v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
@@ -131,23 +158,43 @@ function shorten(name: string): string {
   return name.length <= MAX_NAME_LENGTH ? name : `${name.slice(0, MAX_NAME_LENGTH - 1)}…`;
 }
 
+/** Every title of an anime, the shown name first. */
+export function titlesOf(a: Anime): string[] {
+  const all = [a.name, ...(a.englishNames ?? []), ...(a.japaneseName !== undefined ? [a.japaneseName] : []), ...(a.synonyms ?? [])];
+  return [...new Set(all.filter((t) => t.trim() !== ''))];
+}
+
 export function buildTitleIndex(catalogue: Catalogue): TitleIndex {
   const anime = catalogue.anime;
-  // Popularity order: scanning in it makes the first match of a tier the most popular one.
-  const order = Int32Array.from(anime.keys()).sort((a, b) => anime[b]!.members - anime[a]!.members || a - b);
+  // Popularity order (then first aired): scanning in it makes the first match of a tier the most popular one.
+  const itemOrder = Int32Array.from(anime.keys()).sort(
+    (a, b) => anime[b]!.members - anime[a]!.members || (anime[a]!.aired ?? '9999').localeCompare(anime[b]!.aired ?? '9999') || a - b,
+  );
+  // One entry (k) per title, in item order; order[k] is its itemIx, primary[k] 1 for the shown name.
+  const entryItems: number[] = [];
+  const names: string[] = [];
+  const primaryK = new Int32Array(anime.length);
+  for (const itemIx of itemOrder) {
+    titlesOf(anime[itemIx]!).forEach((title, slot) => {
+      if (slot === 0) primaryK[itemIx] = names.length;
+      entryItems.push(itemIx);
+      names.push(title);
+    });
+  }
+  const order = Int32Array.from(entryItems);
   const n = order.length;
-  const names: string[] = new Array(n);
+  const primary = Uint8Array.from(order, (itemIx, k) => (primaryK[itemIx] === k ? 1 : 0));
   const lower: string[] = new Array(n);
   const norm: string[] = new Array(n);
   const compact: string[] = new Array(n);
   const masks = new Int32Array(n);
+  const histograms = new Uint8Array(n * HISTOGRAM_BUCKETS);
   for (let k = 0; k < n; k++) {
-    const a = anime[order[k]!]!;
-    names[k] = a.name;
-    lower[k] = a.name.toLowerCase();
-    norm[k] = normaliseTitle(a.name);
+    lower[k] = names[k]!.toLowerCase();
+    norm[k] = normaliseTitle(names[k]!);
     compact[k] = norm[k]!.replace(/ /g, '');
     masks[k] = charMask(norm[k]!);
+    addHistogram(histograms, k * HISTOGRAM_BUCKETS, norm[k]!, norm[k]!.length);
   }
   // All names in one string each, so substring search is one native indexOf scan over the catalogue.
   const normText = joinTitles(norm);
@@ -163,6 +210,19 @@ export function buildTitleIndex(catalogue: Catalogue): TitleIndex {
   const byLower = groupBy(lower);
   const byNorm = groupBy(norm);
   const byCompact = groupBy(compact);
+
+  // Where typos can match: a name within `edits` of the query's length, or a longer name with the
+  // query's first character (typoScore's two branches). Grouped once, so a typo search visits only
+  // those instead of every title (the merged catalogue has about twice anime.csv's titles).
+  const byLength = groupBy(norm.map((t) => String(t.length)));
+  const byFirst = groupBy(norm.map((t) => t.charAt(0)));
+  const typoCandidates = (q: string, edits: number): Int32Array => {
+    const ks: number[] = [];
+    for (let len = Math.max(0, q.length - edits); len <= q.length + edits; len++) for (const k of byLength.get(String(len)) ?? []) ks.push(k);
+    if (q.length >= 4) for (const k of byFirst.get(q.charAt(0)) ?? []) if (norm[k]!.length > q.length + edits) ks.push(k);
+    // Popularity (k) order, as the full scan had: the buckets keep their first entries.
+    return Int32Array.from(ks).sort();
+  };
 
   /** Adds to `into` every k with a word starting with `prefix`. */
   const collectWordStarts = (prefix: string, into: Set<number>): void => {
@@ -201,18 +261,24 @@ export function buildTitleIndex(catalogue: Catalogue): TitleIndex {
   };
 
   /** Typo score of title k, 0 when more than `edits` edits away. */
-  const typoScore = (k: number, q: string, qMask: number, edits: number): number => {
+  const startHistogram = new Uint8Array(HISTOGRAM_BUCKETS);
+  const typoScore = (k: number, q: string, qMask: number, qHistogram: Uint8Array, edits: number): number => {
     // Each character of the query missing from the name costs at least one edit: a cheap filter.
     if (popcount(qMask & ~masks[k]!) > edits) return 0;
     const name = norm[k]!;
     const lengthGap = name.length - q.length;
-    if (Math.abs(lengthGap) <= edits) {
+    if (Math.abs(lengthGap) <= edits && histogramGap(qHistogram, histograms, k * HISTOGRAM_BUCKETS) <= edits) {
       const d = distance(q, name);
       if (d <= edits) return TYPO - PER_EDIT * d;
     }
     if (lengthGap > 0 && q.length >= 4 && name.charCodeAt(0) === q.charCodeAt(0)) {
-      // Typed the start of a long name with a slip: compare with that start.
-      const d = distance(q, name.slice(0, q.length));
+      // Typed the start of a long name with a slip: compare with that start (after the same cheap
+      // filter on the characters of that start alone).
+      const start = name.slice(0, q.length);
+      startHistogram.fill(0);
+      addHistogram(startHistogram, 0, start, start.length);
+      if (histogramGap(qHistogram, startHistogram, 0) > edits) return 0;
+      const d = distance(q, start);
       if (d <= edits) return TYPO_PREFIX - PER_EDIT * d;
     }
     return 0;
@@ -220,14 +286,14 @@ export function buildTitleIndex(catalogue: Catalogue): TitleIndex {
 
   const toMatch = (k: number, score: number): TitleMatch => {
     const itemIx = order[k]!;
-    return { itemIx, animeId: anime[itemIx]!.animeId, name: shorten(names[k]!), score: Math.round(score * 100) / 100 };
+    return { itemIx, animeId: anime[itemIx]!.animeId, name: shorten(anime[itemIx]!.name), matched: names[k]!, score: Math.round(score * 100) / 100 };
   };
 
   /**
    * The best `limit` matches as [k, score], best first, popularity breaking ties. Typos are looked for
    * only when the other tiers found fewer than TYPO_FILL: they are the slow part.
    */
-  const rank = (query: string, limit: number): [number, number][] => {
+  const rank = (query: string, limit: number, typoFill = TYPO_FILL): [number, number][] => {
     const raw = query.trim();
     const q = normaliseTitle(raw);
     if (q === '' || limit <= 0) return [];
@@ -243,35 +309,47 @@ export function buildTitleIndex(catalogue: Catalogue): TitleIndex {
       collect(compactText, qCompact, candidates);
     }
     const ordered = Int32Array.from(candidates).sort();
-    // One bucket per score; in popularity order, so each bucket only needs its first `limit` entries.
+    // One bucket per score; in popularity order, so each bucket only needs its first entries (a few
+    // more than `limit`, since one anime may fill several with its titles).
+    const bucketCap = limit * 2 + 4;
     const buckets = new Map<number, number[]>();
     let found = 0;
+    let best = 0;
     for (const k of ordered) {
       const s = tierScore(k, raw, rawLower, q, qCompact, qWords);
       if (s === 0) continue;
       found++;
+      if (s > best) best = s;
       let bucket = buckets.get(s);
       if (!bucket) buckets.set(s, (bucket = []));
-      if (bucket.length < limit) bucket.push(k);
+      if (bucket.length < bucketCap) bucket.push(k);
     }
-    if (found < Math.min(limit, TYPO_FILL)) {
+    // A whole title typed as it is named needs no typo variants beside it (and long titles make the
+    // typo pass the slowest part of a lookup).
+    if (found < Math.min(limit, typoFill) && best < NORMALISED) {
       const edits = maxEdits(q.length);
       if (edits > 0) {
         const qMask = charMask(q);
-        for (let k = 0; k < n; k++) {
+        const qHistogram = new Uint8Array(HISTOGRAM_BUCKETS);
+        addHistogram(qHistogram, 0, q, q.length);
+        for (const k of typoCandidates(q, edits)) {
           if (candidates.has(k)) continue;
-          const s = typoScore(k, q, qMask, edits);
+          const s = typoScore(k, q, qMask, qHistogram, edits);
           if (s === 0) continue;
           let bucket = buckets.get(s);
           if (!bucket) buckets.set(s, (bucket = []));
-          if (bucket.length < limit) bucket.push(k);
+          if (bucket.length < bucketCap) bucket.push(k);
         }
       }
     }
+    // An anime matched by several of its titles counts once, at its best tier.
     const ranked: [number, number][] = [];
+    const seen = new Set<number>();
     for (const score of [...buckets.keys()].sort((a, b) => b - a)) {
       for (const k of buckets.get(score)!) {
         if (ranked.length === limit) return ranked;
+        if (seen.has(order[k]!)) continue;
+        seen.add(order[k]!);
         ranked.push([k, score]);
       }
     }
@@ -283,13 +361,19 @@ export function buildTitleIndex(catalogue: Catalogue): TitleIndex {
     const q = normaliseTitle(query);
     if (q === '') return [];
     const best: [number, number][] = [];
+    const qHistogram = new Uint8Array(HISTOGRAM_BUCKETS);
+    addHistogram(qHistogram, 0, q, q.length);
     for (let k = 0; k < n; k++) {
       const name = norm[k]!;
       if (Math.abs(name.length - q.length) > Math.max(3, q.length / 2)) continue;
+      // The count bound first: the distance only where the ratio can still be 0.5 or less.
+      if (histogramGap(qHistogram, histograms, k * HISTOGRAM_BUCKETS) > 0.5 * Math.max(q.length, name.length)) continue;
       const ratio = distance(q, name) / Math.max(q.length, name.length);
       if (ratio <= 0.5) best.push([k, ratio]);
     }
-    return best.sort((x, y) => x[1] - y[1]).slice(0, SUGGESTIONS).map(([k]) => shorten(names[k]!));
+    best.sort((x, y) => x[1] - y[1]);
+    const items = [...new Set(best.map(([k]) => order[k]!))];
+    return items.slice(0, SUGGESTIONS).map((itemIx) => shorten(anime[itemIx]!.name));
   };
 
   const idIx = (query: string): number | undefined => {
@@ -301,11 +385,11 @@ export function buildTitleIndex(catalogue: Catalogue): TitleIndex {
     search(query, limit = DEFAULT_LIMIT) {
       const byId = idIx(query);
       if (normaliseTitle(query) === '') {
-        return Array.from({ length: Math.min(limit, n) }, (_, k) => toMatch(k, 0));
+        return Array.from(itemOrder.subarray(0, Math.min(limit, itemOrder.length)), (itemIx) => toMatch(primaryK[itemIx]!, 0));
       }
       const matches = rank(query, limit).slice(0, limit).map(([k, s]) => toMatch(k, s));
       if (byId !== undefined) {
-        const k = order.indexOf(byId);
+        const k = primaryK[byId]!;
         return [toMatch(k, EXACT), ...matches.filter((m) => m.itemIx !== byId)].slice(0, limit);
       }
       return matches;
@@ -320,10 +404,15 @@ export function buildTitleIndex(catalogue: Catalogue): TitleIndex {
       for (const [map, key] of [[byName, raw], [byLower, raw.toLowerCase()], [byNorm, q], [byCompact, q.replace(/ /g, '')]] as const) {
         const hits = key === '' ? undefined : map.get(key);
         if (hits === undefined) continue;
-        if (hits.length === 1) return order[hits[0]!]!;
-        throw new AmbiguousTitleError(query, hits.slice(0, SUGGESTIONS).map((k) => describe(k)));
+        // Two anime shown under one name: ask which. A title that is only another name (an English
+        // title shared by a series and its arcs) goes to the first in popularity, then air order.
+        const shown = [...new Set(hits.filter((k) => primary[k] === 1).map((k) => order[k]!))];
+        if (shown.length === 1) return shown[0]!;
+        if (shown.length === 0) return order[hits[0]!]!;
+        throw new AmbiguousTitleError(query, shown.slice(0, SUGGESTIONS).map((itemIx) => describe(primaryK[itemIx]!)));
       }
-      const matches = rank(query, SUGGESTIONS);
+      // One answer is wanted, and any tier outscores every typo: typos only when nothing else matched.
+      const matches = rank(query, SUGGESTIONS, 1);
       if (matches.length === 0) throw new UnknownTitleError(query, suggest(query));
       return order[matches[0]![0]]!;
     },

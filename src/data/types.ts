@@ -16,6 +16,16 @@ export interface Anime {
   /** MyAnimeList's average score (the `rating` column), null when empty. */
   malScore: number | null;
   members: number;
+  /** English title(s), from bangumi-data's titleTranslate.en (the merged catalogue; absent in anime.csv). */
+  englishNames?: string[];
+  /** The Japanese title (bangumi-data's `title`). */
+  japaneseName?: string;
+  /** Other titles: synonyms and abbreviations from enrichment, and anime.csv's romaji name for enriched rows. */
+  synonyms?: string[];
+  /** First-air date, YYYY-MM-DD (bangumi-data's `begin`), absent when unknown. */
+  aired?: string;
+  /** Cover picture URL (enrichment). */
+  picture?: string;
 }
 
 /** anime.csv, indexed by dense `itemIx` (row order of the file). */

@@ -11,9 +11,11 @@ import type {
   RateResult,
   RatingsPage,
   RecommendResult,
+  SeasonalResult,
   SimilarResult,
   UnrateResult,
 } from '../recommender/service.js';
+import { seasonLabel } from '../recommender/seasons.js';
 
 export interface EmbedField {
   name: string;
@@ -90,7 +92,7 @@ export function pickField(rank: number, anime: AnimeView, extra: string): EmbedF
 export function renderRated(result: RateResult): ReplyView {
   const was = result.previous === undefined || result.previous === result.score ? '' : ` (was ${scoreText(result.previous)})`;
   return {
-    content: `Saved: **${escapeMarkdown(result.anime.name)}** ${result.score}/10${was}. You have rated ${result.ratedCount} anime.`,
+    content: `Saved: **${escapeMarkdown(result.anime.name)}**${result.asTyped !== undefined ? ` (${escapeMarkdown(result.asTyped)})` : ''} ${result.score}/10${was}. You have rated ${result.ratedCount} anime.`,
     ephemeral: true,
   };
 }
@@ -111,7 +113,7 @@ export function renderRecommendations(result: RecommendResult): ReplyView {
   }
   const fields = result.picks.map((pick, i) => {
     const reason = pick.because.length > 0 ? `_because you liked ${escapeMarkdown(truncate(pick.because[0]!.name, 80))}_` : '';
-    return pickField(i + 1, pick.anime, reason);
+    return pickField(i + 1, pick.anime, [reason, restsOnText(pick.restsOn)].filter(Boolean).join(' · '));
   });
   return {
     embeds: [
@@ -130,7 +132,49 @@ export function renderSimilar(result: SimilarResult): ReplyView {
       fitEmbed({
         title: `Like ${result.anime.name}`,
         url: result.anime.url,
-        fields: result.neighbours.map((n, i) => pickField(i + 1, n.anime, `similarity ${n.similarity.toFixed(2)}`)),
+        ...(result.restsOn !== undefined
+          ? {
+              description:
+                result.restsOn === 0
+                  ? 'Nobody here has rated this anime yet, so there is nothing to compare it with. Rate it with /rate to teach the bot.'
+                  : `This anime is newer than the trained model: its place ${restsOnText(result.restsOn)}.`,
+            }
+          : {}),
+        fields: result.neighbours.map((n, i) =>
+          pickField(i + 1, n.anime, [`similarity ${n.similarity.toFixed(2)}`, restsOnText(n.restsOn)].filter(Boolean).join(' · ')),
+        ),
+      }),
+    ],
+  };
+}
+
+/** "rests on 3 member ratings", for anime the model learnt from members only. */
+function restsOnText(ratings: number | undefined): string {
+  if (ratings === undefined) return '';
+  return `rests on ${ratings} member rating${ratings === 1 ? '' : 's'}`;
+}
+
+export function renderSeasonal(result: SeasonalResult): ReplyView {
+  const label = seasonLabel(result.season);
+  if (result.picks.length === 0) {
+    return { content: result.total === 0 ? `No anime in the catalogue first aired in ${label}.` : `You have rated every anime of ${label}.`, ephemeral: true };
+  }
+  const fields = result.picks.map((pick, i) => {
+    const basis =
+      pick.basis.kind === 'model' ? 'estimate from the trained model'
+      : pick.basis.kind === 'members' ? `estimate ${restsOnText(pick.basis.ratings)}`
+      : 'estimate from its genres and type only';
+    const aired = pick.anime.aired !== undefined ? `first aired ${pick.anime.aired}` : '';
+    return pickField(i + 1, pick.anime, [aired, result.personalised ? basis : ''].filter(Boolean).join(' · '));
+  });
+  return {
+    embeds: [
+      fitEmbed({
+        title: `${label}${result.personalised ? ': picked for you' : ''}`,
+        description: result.personalised
+          ? `${result.total} anime first aired this season; the best for you first.`
+          : `${result.total} anime first aired this season, in air order. Rate a few anime to get them ranked for you.`,
+        fields,
       }),
     ],
   };

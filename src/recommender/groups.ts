@@ -110,6 +110,8 @@ export function createGroupService(deps: { service: AnirecService; log: Logger }
   const { service } = deps;
   const { model, catalogue } = service;
   const nItems = catalogue.anime.length;
+  // The model predicts its own anime only; the merged catalogue's newer anime (ratings only) come after them.
+  const modelItems = model.catalogue.anime.length;
   let space: TasteSpace | undefined;
   const derivedOf = new WeakMap<MemberState, Derived>();
   const loadedGuilds = new Set<string>();
@@ -192,8 +194,8 @@ export function createGroupService(deps: { service: AnirecService; log: Logger }
   const predictionsOf = (member: MemberState): Float32Array => {
     let out = predictions.get(member);
     if (out === undefined) {
-      out = new Float32Array(nItems);
-      for (let i = 0; i < nItems; i++) out[i] = model.predictFolded(member.folded!, i);
+      out = new Float32Array(modelItems);
+      for (let i = 0; i < modelItems; i++) out[i] = model.predictFolded(member.folded!, i);
     }
     predictions.delete(member);
     predictions.set(member, out);

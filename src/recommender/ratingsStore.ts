@@ -54,6 +54,8 @@ export interface RatingsStore {
    * stored record each time, so it must be a pure function of `current`.
    */
   update<T>(userId: string, change: (current: MemberRecord | undefined) => { record: MemberRecord | null; result: T }): Promise<T>;
+  /** Every stored record as [id, record] (for `anirec train` and `anirec data`); adapters without iteration throw. */
+  entries(): AsyncIterable<[string, MemberRecord]>;
   /** Ids of the members who used the bot in a server (empty for a server never seen). */
   guildMembers(guildId: string): Promise<string[]>;
   /** Read-modify-write of a server's member list, serialised per server in this process. */
@@ -209,6 +211,18 @@ export async function openRatingsStore(url: string, options: StoreOptions = {}):
     shared: backend.shared,
     async get(userId) {
       return (await readKnown(userId)).record;
+    },
+    async *entries() {
+      if (typeof keyv.iterator !== 'function') throw new ConfigError('ANIREC_STORE_URL', `${backend.module} cannot list its records`);
+      const prefix = key('');
+      for await (const [storedKey, value] of keyv.iterator(undefined) as AsyncGenerator<[string, unknown]>) {
+        // The adapter hands back the raw key (namespace included) and the value Keyv stored.
+        const bare = storedKey.replace(/^anirec:/, '');
+        if (!bare.startsWith(prefix)) continue;
+        const id = bare.slice(prefix.length);
+        const record = checkRecord(value, id);
+        if (record !== undefined) yield [id, record];
+      }
     },
     guildMembers,
     updateGuildMembers(guildId, change) {

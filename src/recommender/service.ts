@@ -15,8 +15,11 @@ import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
 import { parseMalExport } from './malImport.js';
 import { createRateLimiter, type RateLimiter } from './rateLimiter.js';
-import { buildTitleIndex } from '../data/titles.js';
+import { buildTitleIndex, normaliseTitle } from '../data/titles.js';
 import type { MemberRecord, RatingsStore } from './ratingsStore.js';
+import { createCommunityItems, type CommunityItems } from './communityItems.js';
+import { itemSpaceOf, likenessToFolded, scoreFoldedItems, similarToFoldedItem } from '../model/itemFoldIn.js';
+import { parseSeason, type Season } from './seasons.js';
 import { createGroupService, type GroupService } from './groups.js';
 
 export interface ServiceDeps {
@@ -27,16 +30,23 @@ export interface ServiceDeps {
   log?: Logger;
   /** Members whose folded vector stays in memory (least recently loaded dropped first). */
   cacheSize?: number;
+  /**
+   * The merged catalogue (mergedCatalogue.ts): the model's anime first, in its itemIx order, then anime
+   * it does not know, which members' ratings fold in (communityItems.ts). Default: the model's own.
+   */
+  catalogue?: Catalogue;
 }
 
 /** An anime as the interfaces show it: the catalogue entry plus its row and MyAnimeList link. */
-export interface AnimeView extends Omit<Anime, 'members'> {
+export interface AnimeView extends Pick<Anime, 'animeId' | 'name' | 'genres' | 'type' | 'episodes' | 'malScore' | 'englishNames' | 'aired'> {
   itemIx: number;
   url: string;
 }
 
 export interface RateResult {
   anime: AnimeView;
+  /** What the member typed, when it is not the shown title ("attack on titan" for Shingeki no Kyojin). */
+  asTyped?: string;
   score: number;
   /** The member's earlier score of this anime, if any (WATCHED = -1). */
   previous: number | undefined;
@@ -54,6 +64,8 @@ export interface RecommendedPick {
   score: number;
   /** Anime the member liked that lead to this pick (empty for popular picks). */
   because: AnimeView[];
+  /** For an anime the model does not know: the member ratings its estimate rests on. */
+  restsOn?: number;
 }
 
 export interface RecommendOptions {
@@ -78,7 +90,25 @@ export interface RecommendResult {
 
 export interface SimilarResult {
   anime: AnimeView;
-  neighbours: { anime: AnimeView; similarity: number }[];
+  neighbours: { anime: AnimeView; similarity: number; restsOn?: number }[];
+  /** For an anime the model does not know: the member ratings its place rests on (0: none yet, no neighbours). */
+  restsOn?: number;
+}
+
+export interface SeasonalPick {
+  anime: AnimeView;
+  /** Ranking score for the member (NaN when they have no ratings: then by air date). */
+  score: number;
+  /** What the estimate rests on: the trained model, N member ratings, or only the anime's genres/type. */
+  basis: { kind: 'model' } | { kind: 'members'; ratings: number } | { kind: 'genres' };
+}
+
+export interface SeasonalResult {
+  season: Season;
+  picks: SeasonalPick[];
+  /** Anime of the season in the catalogue (picks are the first of them). */
+  total: number;
+  personalised: boolean;
 }
 
 export interface RatingEntry {
@@ -145,6 +175,8 @@ export interface AnirecService {
   suggestTitles(query: string): Choice[];
   suggestRated(userId: string, query: string): Promise<Choice[]>;
   suggestGenres(query: string): Choice[];
+  /** This season's anime (or `season`, e.g. "winter 2026"), ranked for the member. */
+  seasonal(userId: string, season?: string | null, count?: number | string | null): Promise<SeasonalResult>;
   /** Records that the member used the bot in a server (once per member and server; later calls cost nothing). */
   noteGuildUse(userId: string, guildId: string): Promise<void>;
   /** Ids of the members who used the bot in a server. */
@@ -171,7 +203,7 @@ interface Member {
   folded: FoldedUser | undefined;
   rated: Set<number>;
   /** Top MAX_COUNT picks per filter (`genreIx|typeIx`), valid until the member's next write replaces this object. */
-  topByFilter: Map<string, { items: Int32Array; scores: Float32Array }>;
+  topByFilter: Map<string, { items: Int32Array; scores: Float32Array; restsOn: Int32Array }>;
 }
 
 export function animeUrl(animeId: number): string {
@@ -189,6 +221,8 @@ export function animeView(catalogue: Catalogue, itemIx: number): AnimeView {
     type: a.type,
     episodes: a.episodes,
     malScore: a.malScore,
+    ...(a.englishNames !== undefined ? { englishNames: a.englishNames } : {}),
+    ...(a.aired !== undefined ? { aired: a.aired } : {}),
     url: animeUrl(a.animeId),
   };
 }
@@ -216,11 +250,12 @@ function truncate(text: string, max: number): string {
 }
 
 /** The service as the bot and the console run it: the model's title index and a per-member rate limit. */
-export function createServiceFor(options: { model: AnirecModel; store: RatingsStore; rateLimitPerMinute: number; log?: Logger }): AnirecService {
+export function createServiceFor(options: { model: AnirecModel; store: RatingsStore; rateLimitPerMinute: number; log?: Logger; catalogue?: Catalogue }): AnirecService {
   return createService({
     model: options.model,
     store: options.store,
-    titles: buildTitleIndex(options.model.catalogue),
+    ...(options.catalogue ? { catalogue: options.catalogue } : {}),
+    titles: buildTitleIndex(options.catalogue ?? options.model.catalogue),
     rateLimiter: createRateLimiter({ perMinute: options.rateLimitPerMinute }),
     ...(options.log ? { log: options.log } : {}),
   });
@@ -229,8 +264,10 @@ export function createServiceFor(options: { model: AnirecModel; store: RatingsSt
 export function createService(deps: ServiceDeps): AnirecService {
   const { model, store, titles, rateLimiter } = deps;
   const log = deps.log ?? silentLogger;
-  const catalogue = model.catalogue;
+  const catalogue = deps.catalogue ?? model.catalogue;
   const nItems = catalogue.anime.length;
+  /** Anime the model knows: itemIx below this; the merged catalogue's others are community items. */
+  const modelItems = model.catalogue.anime.length;
   const fingerprint = modelFingerprint(model);
   const cacheSize = deps.cacheSize ?? 50_000;
   const members = new Map<string, Member>();
@@ -238,7 +275,7 @@ export function createService(deps: ServiceDeps): AnirecService {
   const similarCache = new Map<number, Neighbour[]>();
   const similarCacheSize = 4096;
   // Popular picks, computed once: the order never changes while the model is loaded.
-  const popularOrder = Array.from({ length: nItems }, (_, i) => i).sort((a, b) => model.popularity[b]! - model.popularity[a]! || a - b);
+  const popularOrder = Array.from({ length: modelItems }, (_, i) => i).sort((a, b) => model.popularity[b]! - model.popularity[a]! || a - b);
   // Runs the model's hot loops a few times now, so the first members are not the ones waiting while they
   // run unoptimised (a first /similar took 5-15 ms before, 0.5 ms once compiled). The neighbour lists of
   // the most popular anime are kept: they are the likeliest to be asked.
@@ -263,10 +300,26 @@ export function createService(deps: ServiceDeps): AnirecService {
     return { itemIx: Int32Array.from(items), score: Int8Array.from(scores) };
   };
 
+  /** The rows of a profile the model knows (the others are community items, folded the other way). */
+  const knownRows = (profile: Profile): Profile => {
+    let known = 0;
+    for (const ix of profile.itemIx) if (ix < modelItems) known++;
+    if (known === profile.itemIx.length) return profile;
+    const itemIx = new Int32Array(known);
+    const score = new Int8Array(known);
+    for (let j = 0, k = 0; j < profile.itemIx.length; j++) {
+      if (profile.itemIx[j]! >= modelItems) continue;
+      itemIx[k] = profile.itemIx[j]!;
+      score[k++] = profile.score[j]!;
+    }
+    return { itemIx, score };
+  };
+
   const memberFrom = (record: MemberRecord, refold: boolean): Member => {
     const profile = profileOf(record.ratings);
     let folded: FoldedUser | undefined;
-    if (profile.itemIx.length > 0) {
+    const known = knownRows(profile);
+    if (known.itemIx.length > 0) {
       if (!refold && record.vector !== undefined && record.modelFingerprint === fingerprint) {
         try {
           folded = model.importUser(decodeVector(record.vector));
@@ -274,7 +327,7 @@ export function createService(deps: ServiceDeps): AnirecService {
           log.warn(`stored vector unusable, folding in again: ${error instanceof Error ? error.message : String(error)}`);
         }
       }
-      folded ??= model.foldIn(profile);
+      folded ??= model.foldIn(known);
     }
     return { record, profile, folded, rated: new Set(profile.itemIx), topByFilter: new Map() };
   };
@@ -315,7 +368,9 @@ export function createService(deps: ServiceDeps): AnirecService {
     userId: string,
     change: (ratings: Record<string, number>) => T,
   ): Promise<{ member: Member; result: T }> => {
+    let before: Record<string, number> | undefined;
     const outcome = await store.update(userId, (current) => {
+      before = current?.ratings;
       const ratings = { ...(current?.ratings ?? {}) };
       const result = change(ratings);
       // Everything else stored about the member (servers, privacy) stays as it was.
@@ -329,10 +384,47 @@ export function createService(deps: ServiceDeps): AnirecService {
       return { record, result: { member, result } };
     });
     remember(userId, outcome.member);
+    await noteCommunity(userId, before, outcome.member.record.ratings, outcome.member.folded);
     return outcome;
   };
 
   const countRated = (ratings: Record<string, number>) => Object.keys(ratings).length;
+
+  // Anime beyond the model's, folded in from the members who rated them (off for other model kinds).
+  const space = nItems > modelItems ? itemSpaceOf(model) : undefined;
+  const community: CommunityItems | undefined =
+    space === undefined
+      ? undefined
+      : createCommunityItems({ space, catalogue, store, log, loadUser: async (id) => (await loadMember(id))?.folded });
+
+  /**
+   * Tells the community items of a committed change. The member's own record is already stored: a
+   * failure here only delays what others see of the new anime, so it is logged, not thrown.
+   */
+  const noteCommunity = async (userId: string, ...change: [Record<string, number> | undefined, Record<string, number> | undefined, FoldedUser | undefined]) => {
+    try {
+      await community?.memberChanged(userId, ...change);
+    } catch (error) {
+      log.error(`community: could not record member ${userId}'s ratings of new anime`, error);
+    }
+  };
+
+  /** Community anime ranked for a member, best first (only those resting on at least one scored rating). */
+  const communityPicks = (member: Member, filter: (itemIx: number) => boolean) => {
+    if (community === undefined || member.folded === undefined) return [];
+    const items = community.folded().filter((item) => !member.rated.has(item.itemIx) && filter(item.itemIx));
+    const scores = scoreFoldedItems(community.space, member.folded, items.map((item) => item.folded!));
+    return items
+      .map((item, j) => ({ itemIx: item.itemIx, score: scores[j]!, restsOn: item.folded!.ratings }))
+      .filter((pick) => Number.isFinite(pick.score));
+  };
+
+  /** What typed text names, when it is not the anime's shown title (nor its id). */
+  const asTyped = (typed: string, itemIx: number): string | undefined => {
+    const text = typed.trim();
+    if (/^\d+$/.test(text) || normaliseTitle(text) === normaliseTitle(catalogue.anime[itemIx]!.name)) return undefined;
+    return text;
+  };
 
   /** Changes what is stored about a member besides the ratings; the member in memory keeps its fold-in. */
   const changeRecord = async (userId: string, change: (record: MemberRecord) => MemberRecord | undefined): Promise<MemberRecord> => {
@@ -391,15 +483,27 @@ export function createService(deps: ServiceDeps): AnirecService {
     if (top === undefined) {
       // model.recommend skips predicting anime that cannot make the list (same picks as scoring them all).
       const filter = genreIx !== undefined || typeIx !== undefined ? (itemIx: number) => matchesFilter(itemIx, genreIx, typeIx) : undefined;
-      const best = model.recommend(member.folded, MAX_COUNT, { exclude: member.rated, ...(filter !== undefined ? { filter } : {}) });
-      top = { items: Int32Array.from(best, (pick) => pick.itemIx), scores: Float32Array.from(best, (pick) => pick.score) };
+      const best: { itemIx: number; score: number; restsOn?: number }[] = model.recommend(member.folded, MAX_COUNT, {
+        exclude: member.rated,
+        ...(filter !== undefined ? { filter } : {}),
+      });
+      // Community anime on the same score scale; merged, then cut to the same length.
+      best.push(...communityPicks(member, filter ?? (() => true)));
+      best.sort((a, b) => b.score - a.score || a.itemIx - b.itemIx);
+      best.length = Math.min(best.length, MAX_COUNT);
+      top = {
+        items: Int32Array.from(best, (pick) => pick.itemIx),
+        scores: Float32Array.from(best, (pick) => pick.score),
+        restsOn: Int32Array.from(best, (pick) => pick.restsOn ?? -1),
+      };
       member.topByFilter.set(filterKey, top);
     }
-    const { scores } = top;
+    const { scores, restsOn } = top;
     const picks = Array.from(top.items.subarray(0, count), (itemIx, rank) => ({
       anime: view(itemIx),
       score: scores[rank]!,
       because: Array.from(model.explain(member.profile, itemIx, 1), view),
+      ...(restsOn[rank]! >= 0 ? { restsOn: restsOn[rank]! } : {}),
     }));
     return { picks, personalised: true, ...filters };
   };
@@ -424,7 +528,8 @@ export function createService(deps: ServiceDeps): AnirecService {
         return before;
       });
       log.debug(`member ${userId} rated anime ${animeId}: ${score}`);
-      return { anime: view(itemIx), score, previous, ratedCount: countRated(member.record.ratings) };
+      const typed = asTyped(anime, itemIx);
+      return { anime: view(itemIx), ...(typed !== undefined ? { asTyped: typed } : {}), score, previous, ratedCount: countRated(member.record.ratings) };
     },
 
     async unrate(userId, anime) {
@@ -445,7 +550,10 @@ export function createService(deps: ServiceDeps): AnirecService {
     async recommend(userId, options = {}) {
       const wanted = resolveRecommendOptions(options);
       rateLimiter.take(userId);
-      return recommendMember(await loadMember(userId), wanted);
+      const member = await loadMember(userId);
+      // Community anime join the picks once their raters are loaded.
+      await community?.ready;
+      return recommendMember(member, wanted);
     },
 
     recommendFor(clientKey, ratings, options = {}) {
@@ -460,15 +568,33 @@ export function createService(deps: ServiceDeps): AnirecService {
       const k = resolveCount(count);
       const itemIx = resolveAnime(titles, catalogue, anime);
       rateLimiter.take(userId);
+      if (community?.isNew(itemIx)) {
+        // An anime the model does not know: neighbours from its folded vector, none before any rating.
+        const folded = community.get(itemIx)?.folded;
+        const found = folded === undefined ? [] : similarToFoldedItem(community.space, folded, catalogue.anime[itemIx]!.genres, k);
+        return {
+          anime: view(itemIx),
+          neighbours: found.map((n) => ({ anime: view(n.itemIx), similarity: n.score })),
+          restsOn: folded?.ratings ?? 0,
+        };
+      }
       let neighbours = similarCache.get(itemIx);
       if (neighbours === undefined) {
         neighbours = model.similar(itemIx, MAX_COUNT);
         if (similarCache.size >= similarCacheSize) similarCache.delete(similarCache.keys().next().value!);
         similarCache.set(itemIx, neighbours);
       }
+      const listed: { itemIx: number; score: number; restsOn?: number }[] = neighbours.slice(0, k);
+      if (community !== undefined) {
+        const genres = catalogue.anime[itemIx]!.genres;
+        for (const item of community.folded()) {
+          listed.push({ itemIx: item.itemIx, score: likenessToFolded(community.space, itemIx, item.folded!, genres), restsOn: item.folded!.ratings });
+        }
+        listed.sort((a, b) => b.score - a.score || a.itemIx - b.itemIx);
+      }
       return {
         anime: view(itemIx),
-        neighbours: neighbours.slice(0, k).map((n) => ({ anime: view(n.itemIx), similarity: n.score })),
+        neighbours: listed.slice(0, k).map((n) => ({ anime: view(n.itemIx), similarity: n.score, ...(n.restsOn !== undefined ? { restsOn: n.restsOn } : {}) })),
       };
     },
 
@@ -496,6 +622,7 @@ export function createService(deps: ServiceDeps): AnirecService {
       const removed = await store.update(userId, (current) => ({ record: null, result: current }));
       bump(userId);
       members.delete(userId);
+      await noteCommunity(userId, removed?.ratings, undefined, undefined);
       // The record went first: a server list naming someone without a record lists nobody (groups.ts checks both).
       for (const guildId of removed?.guilds ?? []) {
         await store.updateGuildMembers(guildId, (ids) => ids.filter((id) => id !== userId));
@@ -571,7 +698,9 @@ export function createService(deps: ServiceDeps): AnirecService {
       const hits = text === '' ? popularOrder.slice(0, CHOICE_LIMIT).map((itemIx) => ({ itemIx })) : titles.search(text, CHOICE_LIMIT);
       return hits.slice(0, CHOICE_LIMIT).map(({ itemIx }) => {
         const a = catalogue.anime[itemIx]!;
-        return { name: truncate(a.name, CHOICE_NAME_MAX), value: String(a.animeId) };
+        // The English title beside the shown (romaji) one: what most members know it by.
+        const english = a.englishNames?.[0];
+        return { name: truncate(english !== undefined ? `${a.name} · ${english}` : a.name, CHOICE_NAME_MAX), value: String(a.animeId) };
       });
     },
 
@@ -588,6 +717,40 @@ export function createService(deps: ServiceDeps): AnirecService {
       }
       choices.sort((a, b) => a.rank - b.rank || a.choice.name.localeCompare(b.choice.name));
       return choices.slice(0, CHOICE_LIMIT).map((c) => c.choice);
+    },
+
+    async seasonal(userId, seasonText, countText) {
+      const season = parseSeason(seasonText);
+      const count = resolveCount(countText);
+      rateLimiter.take(userId);
+      const inSeason = (itemIx: number) => {
+        const aired = catalogue.anime[itemIx]!.aired;
+        return aired !== undefined && aired >= season.from && aired <= season.to;
+      };
+      const all: number[] = [];
+      for (let i = 0; i < nItems; i++) if (inSeason(i)) all.push(i);
+      const member = await loadMember(userId);
+      await community?.ready;
+      const unseen = all.filter((i) => !member?.rated.has(i));
+      const basisOf = (itemIx: number): SeasonalPick['basis'] => {
+        if (itemIx < modelItems) return { kind: 'model' };
+        const ratings = community?.get(itemIx)?.folded?.ratings ?? 0;
+        return ratings > 0 ? { kind: 'members', ratings } : { kind: 'genres' };
+      };
+      if (member?.folded === undefined) {
+        // Nothing to rank by: the season in air order.
+        const picks = unseen.slice(0, count).map((itemIx) => ({ anime: view(itemIx), score: Number.NaN, basis: basisOf(itemIx) }));
+        return { season, picks, total: all.length, personalised: false };
+      }
+      const ranked: { itemIx: number; score: number }[] = model.recommend(member.folded, count, { exclude: member.rated, filter: inSeason });
+      const fresh = unseen.filter((i) => i >= modelItems);
+      if (community !== undefined && fresh.length > 0) {
+        const scores = scoreFoldedItems(community.space, member.folded, fresh.map((i) => community.estimate(i)));
+        fresh.forEach((itemIx, j) => ranked.push({ itemIx, score: scores[j]! }));
+      }
+      ranked.sort((a, b) => b.score - a.score || a.itemIx - b.itemIx);
+      const picks = ranked.slice(0, count).map(({ itemIx, score }) => ({ anime: view(itemIx), score, basis: basisOf(itemIx) }));
+      return { season, picks, total: all.length, personalised: true };
     },
 
     suggestGenres(query) {

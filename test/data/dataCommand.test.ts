@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ANIME_CSV, ratingCsv, tempDir, writeDataDir } from './dataFixtures.js';
 import { serveOnLoopback } from './loopbackServer.js';
 import { makeZip } from './zipWriter.js';
+import { openRatingsStore } from '../../src/recommender/ratingsStore.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -39,7 +40,8 @@ describe('anirec data', () => {
   it('given a data folder then it prints the breakdown, and the second run comes from the cache', async () => {
     const dir = writeDataDir(RATINGS);
     const cacheDir = join(tempDir(), 'cache');
-    const first = await anirec(['data', '--data', dir], { ANIREC_CACHE_DIR: cacheDir });
+    const storeFile = join(tempDir(), 'none.sqlite');
+    const first = await anirec(['data', '--data', dir], { ANIREC_CACHE_DIR: cacheDir, ANIREC_STORE_URL: `sqlite://${storeFile}` });
     expect(first.code).toBe(0);
     expect(masked(first.stdout)).toBe(
       [
@@ -53,6 +55,7 @@ describe('anirec data', () => {
         '    dropped (unknown anime)  1',
         '    malformed (skipped)      0',
         '  load time X s, parsed from the CSV files',
+        `members in the store: none yet (sqlite://${storeFile})`,
         '',
       ].join('\n'),
     );
@@ -89,15 +92,29 @@ describe('anirec data', () => {
     const run = await anirec(['data', '--data', dir, '--skip-malformed']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('    malformed (skipped)      3\n');
-    expect(run.stdout.endsWith(
+    // The examples end the data summary (the store's member count follows it).
+    expect(run.stdout).toContain(
       [
         'malformed rows skipped (first ones):',
         '  rating.csv line 3: score "x" is not a number',
         '  rating.csv line 4: score 11 is not -1 (watched) or 1..10',
         '  rating.csv line 5: expected 3 fields, found 2',
-        '',
+        'members in the store',
       ].join('\n'),
-    )).toBe(true);
+    );
+  });
+
+  it('given a ratings store with members then it counts what anirec train would add, bookkeeping records aside', async () => {
+    const dir = writeDataDir(RATINGS);
+    const storeUrl = `sqlite://${join(tempDir(), 'store.sqlite')}`;
+    const store = await openRatingsStore(storeUrl);
+    await store.set('111111111111111111', { ratings: { '32281': 9, '9253': -1, '52991': 10 }, updatedAt: 1 });
+    await store.set('222222222222222222', { ratings: { '28977': 7 }, updatedAt: 1 });
+    await store.set('community:index', { ratings: { '52991': 1 }, updatedAt: 1 });
+    await store.close();
+    const run = await anirec(['data', '--data', dir], { ANIREC_STORE_URL: storeUrl });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`members in the store (${storeUrl}): 2 members, 3 ratings (2 scored) that anirec train adds as extra users; 1 of anime not in anime.csv\n`);
   });
 
   it('given --download then the archive is fetched and unpacked before the summary', async () => {

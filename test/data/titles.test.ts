@@ -76,8 +76,8 @@ describe('buildTitleIndex.resolve', () => {
 describe('buildTitleIndex.search', () => {
   it('given a prefix then matches come best first, ties by popularity, with ids and scores', () => {
     expect(index.search('clan')).toEqual([
-      { itemIx: ix(4181), animeId: 4181, name: 'Clannad: After Story', score: 0.85 },
-      { itemIx: ix(2167), animeId: 2167, name: 'Clannad', score: 0.85 },
+      { itemIx: ix(4181), animeId: 4181, name: 'Clannad: After Story', matched: 'Clannad: After Story', score: 0.85 },
+      { itemIx: ix(2167), animeId: 2167, name: 'Clannad', matched: 'Clannad', score: 0.85 },
     ]);
   });
 

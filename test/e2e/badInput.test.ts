@@ -45,7 +45,8 @@ describe('bad input through a fake Discord', () => {
     // names the anime, so a member who meant another one sees it and can /unrate.
     const user = ctx.fake.member(3);
     const reply = await ctx.fake.slash('rate', { anime: 'Story', score: 5 }, { user });
-    expect(reply.data.content).toBe('Saved: **Action Story 1** 5/10. You have rated 1 anime.');
+    // What was typed follows the title when the two differ (issue #11).
+    expect(reply.data.content).toBe('Saved: **Action Story 1** (Story) 5/10. You have rated 1 anime.');
   });
 
   it.each([11, 0, -3])('given score %i (which Discord would block) then the reply names the allowed range and nothing is stored', async (score) => {

@@ -37,7 +37,7 @@ describe('the bot through a fake Discord', () => {
 
   it('given the token then the client identifies once with it and loads every command', () => {
     expect(ctx.fake.identifyTokens).toEqual([TEST_TOKEN]);
-    expect(ctx.bot.logLines.join('')).toContain('logged in to Discord as anirec with 12 commands');
+    expect(ctx.bot.logLines.join('')).toContain('logged in to Discord as anirec with 13 commands');
   });
 
   it('given a partial title in /rate then autocomplete offers matching titles with their MyAnimeList ids', async () => {

@@ -13,7 +13,7 @@ import { FakeDiscord } from './fakeDiscord.js';
 import { TEST_TOKEN } from './inProcessBot.js';
 import { prepareTestModel, type TestModel } from './testModel.js';
 
-const COMMAND_NAMES = ['affinity', 'forget-me', 'import', 'privacy', 'rate', 'ratings', 'recommend', 'server-top', 'similar', 'twins', 'unrate', 'watch-party'];
+const COMMAND_NAMES = ['affinity', 'forget-me', 'import', 'privacy', 'rate', 'ratings', 'recommend', 'seasonal', 'server-top', 'similar', 'twins', 'unrate', 'watch-party'];
 
 let tm: TestModel;
 let fake: FakeDiscord;

@@ -128,7 +128,9 @@ describe('anirec start without DISCORD_TOKEN', () => {
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.stdin.end(['/rate Action Story 1 10', '/rate Action Story 2 9', '/rate Comedy Story 1 2', '/recommend count:3', '/similar Action Story 1 count:2', '/recommend genre:Nope'].join('\n') + '\n');
+    child.stdin.end(
+      ['/rate Action Story 1 10', '/rate Action Story 2 9', '/rate Comedy Story 1 2', '/recommend count:3', '/similar Action Story 1 count:2', '/recommend genre:Nope', '/rate frieren 9', '/similar frieren', '/seasonal fall 2023 count:3'].join('\n') + '\n',
+    );
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(stderr).toContain('backend: local console');
     expect(stderr).toMatch(/ready in \d+\.\d\d s, RSS \d+ MB/);
@@ -140,5 +142,11 @@ describe('anirec start without DISCORD_TOKEN', () => {
     expect(picks).toContain('because you liked Action Story');
     expect(stdout).toContain('== Like Action Story 1 <https://myanimelist.net/anime/1000> ==\n1. ');
     expect(stdout).toContain('genre: there is no genre "Nope"\n');
+    // The catalogue merged with the installed bangumi-data: an anime of 2023 by its English title.
+    expect(stderr).toMatch(/catalogue: \d+ anime \(\d+ newer than the model from bangumi-data/);
+    expect(stdout).toContain("Saved: Frieren: Beyond the Journey's End (frieren) 9/10. You have rated 4 anime.\n");
+    expect(stdout).toMatch(/== Like Frieren[^\n]*==\nThis anime is newer than the trained model: its place rests on 1 member rating\./);
+    expect(stdout).toContain('== Fall 2023: picked for you ==');
+    expect(stdout).toContain('estimate from its genres and type only');
   });
 });

@@ -3,7 +3,10 @@ import { readConfig } from '../../config.js';
 import { loadDataset } from '../../data/dataset.js';
 import { downloadDataset } from '../../data/download.js';
 import { createProgress } from '../../data/progress.js';
-import type { IngestReport } from '../../data/types.js';
+import type { Dataset, IngestReport } from '../../data/types.js';
+import { withMemberRatings } from '../../data/memberRatings.js';
+import { readStoreMembers } from '../../recommender/storeMembers.js';
+import { describeStoreUrl } from '../../recommender/ratingsStore.js';
 import { parseOptions } from './args.js';
 import type { Subcommand } from './subcommand.js';
 
@@ -42,6 +45,22 @@ export function formatReport(dir: string, report: IngestReport, cacheDir: string
     lines.push('', 'malformed rows skipped (first ones):', ...report.malformedExamples.map((m) => `  ${m}`));
   }
   return lines.join('\n') + '\n';
+}
+
+/** What `anirec train` would add from the ratings store (its members join as extra users). */
+async function formatMembers(storeUrl: string, dataset: Dataset): Promise<string> {
+  let rows;
+  try {
+    rows = await readStoreMembers(storeUrl);
+  } catch (error) {
+    return `members in the store: not readable (${(error as Error).message})\n`;
+  }
+  if (rows === undefined) return `members in the store: none yet (${describeStoreUrl(storeUrl)})\n`;
+  const { report } = withMemberRatings(dataset, rows, undefined);
+  return (
+    `members in the store (${describeStoreUrl(storeUrl)}): ${count(report.members)} members, ${count(report.rows)} ratings ` +
+    `(${count(report.explicit)} scored) that anirec train adds as extra users; ${count(report.unknown)} of anime not in anime.csv\n`
+  );
 }
 
 const command: Subcommand = {
@@ -87,6 +106,7 @@ const command: Subcommand = {
       bar.stop();
     }
     process.stdout.write(formatReport(dataset.dir, dataset.report, config.cacheDir));
+    process.stdout.write(await formatMembers(config.storeUrl, dataset));
     return 0;
   },
 };

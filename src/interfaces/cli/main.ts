@@ -11,6 +11,7 @@ type Loader = () => Promise<{ default: Subcommand }>;
 // Loaded lazily so `anirec data` never pays for TF.js or discord.js.
 const SUBCOMMANDS: Record<string, Loader> = {
   data: () => import('./dataCommand.js'),
+  catalogue: () => import('./catalogueCommand.js'),
   train: () => import('./trainCommand.js'),
   eval: () => import('./evalCommand.js'),
   tune: () => import('./tuneCommand.js'),

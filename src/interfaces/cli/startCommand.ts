@@ -18,6 +18,10 @@ import { createRateLimiter } from '../../recommender/rateLimiter.js';
 import { openRatingsStore, type RatingsStore } from '../../recommender/ratingsStore.js';
 import { createService } from '../../recommender/service.js';
 import { runConsole } from '../console.js';
+import { loadMergedCatalogue } from '../../data/mergedCatalogue.js';
+import { BANGUMI_ATTRIBUTION } from '../../data/bangumi.js';
+import { loadEnrichmentOverlay } from '../../data/enrichment.js';
+import type { Catalogue } from '../../data/types.js';
 import { startConfiguredWeb } from '../web/server.js';
 import { aggregate, createMetrics } from '../ops/metrics.js';
 import { describeServing, startModelReloader } from '../ops/modelReloader.js';
@@ -61,6 +65,25 @@ export async function loadOrTrainModel(config: Config, log: Logger): Promise<Ani
   }
   log.info(`no trained model in ${config.modelDir}: training one from ${config.dataDir} (this happens once)`);
   return trainDefaultModel(config.dataDir, config.modelDir, { cacheDir: config.cacheDir, log: (line: string) => log.info(line), quiet: false });
+}
+
+/**
+ * The model's catalogue merged with bangumi-data (built on the first start, then read from the cache).
+ * Should the merge fail, the bot still runs on the model's own catalogue.
+ */
+export async function loadServingCatalogue(model: AnirecModel, config: Config, log: Logger): Promise<Catalogue> {
+  try {
+    const merged = await loadMergedCatalogue(model.catalogue.anime, { cacheDir: config.cacheDir, overlay: await loadEnrichmentOverlay(config.cacheDir) });
+    const { report } = merged;
+    log.info(
+      `catalogue: ${merged.catalogue.anime.length} anime (${report.added} newer than the model from bangumi-data, ${report.matched} matched by MAL id) ` +
+        `${merged.fromCache ? 'from the cache' : 'built'} in ${merged.seconds.toFixed(2)} s. ${BANGUMI_ATTRIBUTION}`,
+    );
+    return merged.catalogue;
+  } catch (error) {
+    log.warn(`catalogue: bangumi-data could not be merged, serving the model's ${model.catalogue.anime.length} anime only: ${(error as Error).message}`);
+    return model.catalogue;
+  }
 }
 
 export function waitForSignal(): Promise<string> {
@@ -142,7 +165,14 @@ export async function runStart(argv: string[]): Promise<number> {
   const store = await openRatingsStore(config.storeUrl, { onError: (error) => log.error('ratings store', error), observe: metrics.observeStore });
   // One rate limiter for every model the process serves: a swap does not hand members a fresh allowance.
   const rateLimiter = createRateLimiter({ perMinute: config.rateLimitPerMinute });
-  const live = createLiveService(model, (m) => createService({ model: m, store, titles: buildTitleIndex(m.catalogue), rateLimiter, log }));
+  const catalogue = await loadServingCatalogue(model, config, log);
+  // A model swapped in later was trained on the same data folder as a rule: it keeps the merged catalogue
+  // when its own anime are the same (anything else serves its own catalogue until the next start).
+  const catalogueFor = (m: AnirecModel): Catalogue => (sameAnime(m.catalogue, model.catalogue) ? catalogue : m.catalogue);
+  const live = createLiveService(model, (m) => {
+    const served = catalogueFor(m);
+    return createService({ model: m, store, catalogue: served, titles: buildTitleIndex(served), rateLimiter, log });
+  });
   const setModel = (serving: ServingModel) => metrics.setModel(serving.model.name, serving.fingerprint);
   setModel(live.current());
   log.info(`model: serving ${describeServing(live.current(), config.modelDir)}`);
@@ -196,3 +226,8 @@ const command: Subcommand = {
   run: runStart,
 };
 export default command;
+
+/** Whether two catalogues list the same anime in the same order (a swapped model can reuse the merge). */
+function sameAnime(a: Catalogue, b: Catalogue): boolean {
+  return a === b || (a.anime.length === b.anime.length && a.anime.every((x, i) => x.animeId === b.anime[i]!.animeId));
+}

@@ -3,9 +3,15 @@
  * WRMF, blend tuned on validation users) and saves it atomically to the model folder. The defaults are
  * the best settings found: no flag is needed for a good model. A summary goes to stderr.
  */
-import { readConfig } from '../../config.js';
-import { trainDefaultModel } from '../../model/trainDefault.js';
-import { HYBRID_MAX_ROWS, type TrainAnirecOptions } from '../../model/anirecModel.js';
+import { readConfig, type Config } from '../../config.js';
+import { trainDefaultModel, type TrainDefaultOptions } from '../../model/trainDefault.js';
+import { loadMergedCatalogue } from '../../data/mergedCatalogue.js';
+import { withMemberRatings } from '../../data/memberRatings.js';
+import { dropTrainedUsers } from '../../model/dropTrainedUsers.js';
+import { readStoreMembers } from '../../recommender/storeMembers.js';
+import { computeRmse, DEFAULT_SPLIT_SEED, HYBRID_MAX_ROWS, type TrainAnirecOptions } from '../../model/anirecModel.js';
+import { makeSplits } from '../../data/splits.js';
+import type { Dataset } from '../../data/types.js';
 import { DEFAULT_TRAIN_OPTIONS as D } from '../../model/embedding/index.js';
 import { AUTO_ADAGRAD_ROWS } from '../../model/embedding/options.js';
 import { InvalidOptionError } from '../../errors.js';
@@ -28,9 +34,49 @@ Options:
                     ${D.regSmall} below ${AUTO_ADAGRAD_ROWS.toLocaleString('en')} training ratings, where Adam trains)
   --threads N       worker threads, 0 = one per core (default: ANIREC_THREADS, else 0)
   --seed N          seed of initialisation and shuffling (default ${D.seed}); with --threads 1 a run repeats exactly
+  --without-members train on the data folder alone (by default the ratings store's members, ANIREC_STORE_URL,
+                    join as extra users, so anime newer than anime.csv that they rated get real vectors)
   --explicit KIND   embedding, hybrid or best (default best: below ${HYBRID_MAX_ROWS.toLocaleString('en')} explicit
                     training ratings both are trained and the lower validation RMSE wins; above, embedding)
 `;
+
+/** trainDefaultModel's hooks that add the store's members as users and drop their vectors before saving. */
+async function withStoreMembers(config: Config): Promise<Pick<TrainDefaultOptions, 'prepare' | 'beforeSave'>> {
+  const rows = await readStoreMembers(config.storeUrl);
+  if (rows === undefined || rows.members.length === 0) return {};
+  let trained: Dataset | undefined;
+  return {
+    async prepare(dataset) {
+      const merged = await loadMergedCatalogue(dataset.catalogue.anime, { cacheDir: config.cacheDir }).catch(() => undefined);
+      const { dataset: withMembers, report } = withMemberRatings(dataset, rows, merged?.catalogue);
+      process.stderr.write(
+        `anirec train: ${report.members} members of the store join as users: ${report.rows} rows (${report.explicit} scored), ` +
+          `${report.newAnimeRows} of ${report.newAnime} anime newer than anime.csv\n`,
+      );
+      trained = withMembers;
+      return withMembers;
+    },
+    beforeSave(model) {
+      // The held-out test rows of MyAnimeList users and of members apart (the same split the training used).
+      if (trained !== undefined) {
+        const seed = Number((model.info.params as { splitSeed?: number }).splitSeed ?? DEFAULT_SPLIT_SEED);
+        const { test } = makeSplits(trained.ratings, { seed });
+        const ids = trained.ratings.userIds;
+        const userIx = trained.ratings.userIx;
+        const part = (members: boolean) => test.filter((row) => ids[userIx[row]!]! < 0 === members);
+        const mal = part(false);
+        const members = part(true);
+        model.info.metrics.testRmseMalUsers = Number(computeRmse(model.explicit, trained.ratings, mal).toFixed(4));
+        if (members.length > 0) model.info.metrics.testRmseMembers = Number(computeRmse(model.explicit, trained.ratings, members).toFixed(4));
+        process.stderr.write(
+          `anirec train: test RMSE ${model.info.metrics.testRmseMalUsers} on MyAnimeList users' rows (${mal.length}), ` +
+            `${model.info.metrics.testRmseMembers ?? '-'} on members' rows (${members.length})\n`,
+        );
+      }
+      dropTrainedUsers(model, (userId) => userId < 0);
+    },
+  };
+}
 
 const command: Subcommand = {
   summary: 'train the model and save it to the model folder',
@@ -46,6 +92,7 @@ const command: Subcommand = {
       threads: { type: 'string' },
       seed: { type: 'string' },
       explicit: { type: 'string' },
+      'without-members': { type: 'boolean' },
     });
     const config = readConfig();
     const explicit: NonNullable<TrainAnirecOptions['explicit']> = {};
@@ -61,6 +108,7 @@ const command: Subcommand = {
     const started = performance.now();
     const model = await trainDefaultModel(args.data ?? config.dataDir, modelDir, {
       cacheDir: config.cacheDir,
+      ...(args['without-members'] ? {} : await withStoreMembers(config)),
       train: {
         explicit: { ...explicit, threads, seed },
         implicit: { threads, seed },

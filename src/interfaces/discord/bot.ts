@@ -11,6 +11,7 @@ import type { RatingsStore } from '../../recommender/ratingsStore.js';
 import { createServiceFor, type AnirecService } from '../../recommender/service.js';
 import type { Metrics } from '../ops/metrics.js';
 import { loadCommands } from '../commandRegistry.js';
+import type { Catalogue } from '../../data/types.js';
 import { createDispatcher } from './dispatch.js';
 import { explainDiscordFailure } from './explainFailure.js';
 
@@ -19,6 +20,8 @@ export interface StartBotOptions {
   model: AnirecModel;
   store: RatingsStore;
   log?: Logger;
+  /** The merged catalogue (model's anime first); default the model's own. */
+  catalogue?: Catalogue;
   /** @discordjs/rest's global cap (50/s by default); load tests raise it. */
   globalRequestsPerSecond?: number;
   /** The service to serve (a live one swaps models); one is made from `model` and `store` when absent. */
@@ -40,7 +43,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
 
   const { commands, rejected } = await loadCommands();
   for (const problem of rejected) log.warn(`commands/${problem}`);
-  const service = options.service ?? createServiceFor({ model, store, rateLimitPerMinute: config.rateLimitPerMinute, log });
+  const service = options.service ?? createServiceFor({ model, store, rateLimitPerMinute: config.rateLimitPerMinute, log, ...(options.catalogue ? { catalogue: options.catalogue } : {}) });
 
   const client = new Client({
     // GuildVoiceStates (not privileged): who sits in which voice channel, for /watch-party channel:<voice>.

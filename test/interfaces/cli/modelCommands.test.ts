@@ -18,7 +18,7 @@ function anirec(...args: string[]) {
   const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/interfaces/cli/main.ts', ...args], {
     cwd: root,
     encoding: 'utf8',
-    env: { ...process.env, ANIREC_CACHE_DIR: join(work, 'cache'), ANIREC_MODEL_DIR: join(work, 'unset-model'), ANIREC_LOG_LEVEL: 'info' },
+    env: { ...process.env, ANIREC_CACHE_DIR: join(work, 'cache'), ANIREC_MODEL_DIR: join(work, 'unset-model'), ANIREC_LOG_LEVEL: 'info', ANIREC_STORE_URL: `sqlite://${join(work, 'no-store.sqlite')}` },
   });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }

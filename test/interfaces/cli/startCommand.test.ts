@@ -110,7 +110,7 @@ describe('anirec deploy-commands', () => {
         DISCORD_GUILD_ID: '1900000000000000001',
         DISCORD_API_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`,
       });
-      expect(r.stdout).toBe('registered 12 commands in guild 1900000000000000001: /affinity, /forget-me, /import, /privacy, /rate, /ratings, /recommend, /server-top, /similar, /twins, /unrate, /watch-party\n');
+      expect(r.stdout).toBe('registered 13 commands in guild 1900000000000000001: /affinity, /forget-me, /import, /privacy, /rate, /ratings, /recommend, /seasonal, /server-top, /similar, /twins, /unrate, /watch-party\n');
       expect(r.code).toBe(0);
       expect(seen).toEqual(['PUT /api/v10/applications/1800000000000000001/guilds/1900000000000000001/commands']);
     } finally {

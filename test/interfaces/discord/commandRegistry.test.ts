@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { loadCommands } from '../../../src/interfaces/commandRegistry.js';
 
 describe('loadCommands', () => {
-  it('given the commands folder then the twelve slash commands, none rejected', async () => {
+  it('given the commands folder then the thirteen slash commands, none rejected', async () => {
     const { commands, rejected } = await loadCommands();
-    expect([...commands.keys()]).toEqual(['affinity', 'forget-me', 'import', 'privacy', 'rate', 'ratings', 'recommend', 'server-top', 'similar', 'twins', 'unrate', 'watch-party']);
+    expect([...commands.keys()]).toEqual(['affinity', 'forget-me', 'import', 'privacy', 'rate', 'ratings', 'recommend', 'seasonal', 'server-top', 'similar', 'twins', 'unrate', 'watch-party']);
     expect(rejected).toEqual([]);
   });
 

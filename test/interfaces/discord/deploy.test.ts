@@ -15,7 +15,7 @@ describe('deployCommands', () => {
   it('given a guild id then one PUT of every command to that guild, with the bot token', async () => {
     const { commands } = await loadCommands();
     const result = await deployCommands({ token: 'test-token', clientId: '1800000000000000001', guildId: '1900000000000000001', apiUrl: `${loop.base}/api`, commands: commands.values() });
-    expect(result).toEqual({ scope: 'guild', names: ['affinity', 'forget-me', 'import', 'privacy', 'rate', 'ratings', 'recommend', 'server-top', 'similar', 'twins', 'unrate', 'watch-party'] });
+    expect(result).toEqual({ scope: 'guild', names: ['affinity', 'forget-me', 'import', 'privacy', 'rate', 'ratings', 'recommend', 'seasonal', 'server-top', 'similar', 'twins', 'unrate', 'watch-party'] });
     const put = loop.requests.at(-1)!;
     expect(put.method).toBe('PUT');
     expect(put.path).toBe('/api/v10/applications/1800000000000000001/guilds/1900000000000000001/commands');
