@@ -226,16 +226,30 @@ export async function openRatingsStore(url: string, options: StoreOptions = {}):
     },
     guildMembers,
     updateGuildMembers(guildId, change) {
+      // A compare-and-swap on the backend's own write path, like member records: safe across processes,
+      // and on SQLite it never waits on the write connection's lock through a second connection.
       return mutex.run(guildKey(guildId), async () => {
-        const members = change(await guildMembers(guildId));
-        let confirmed: boolean;
-        try {
-          confirmed = await keyv.set(guildKey(guildId), { members });
-        } catch (error) {
-          throw new StoreWriteError(guildKey(guildId), { cause: error });
+        const stored = keyv._getKeyPrefix(guildKey(guildId));
+        for (let attempt = 1; ; attempt++) {
+          let raw: string | undefined;
+          try {
+            raw = await timed('read', () => backend.read(stored));
+          } catch (error) {
+            throw new StoreWriteError(guildKey(guildId), { cause: error });
+          }
+          const value = raw === undefined ? undefined : (keyv.deserialize!(raw) as { value?: { members?: unknown } } | undefined)?.value;
+          const before = Array.isArray(value?.members) ? value.members.filter((m): m is string => typeof m === 'string') : [];
+          const members = change(before);
+          const next = keyv.serialize!({ value: { members }, expires: undefined }) as string;
+          let swapped: boolean;
+          try {
+            swapped = await timed('write', () => backend.swap({ key: stored, expected: raw, next }), (ok) => (ok ? 'ok' : 'conflict'));
+          } catch (error) {
+            throw new StoreWriteError(guildKey(guildId), { cause: error });
+          }
+          if (swapped) return members;
+          if (attempt >= MAX_ATTEMPTS) throw new StoreWriteError(guildKey(guildId), { cause: new Error(`${attempt} concurrent writes in a row`) });
         }
-        if (!confirmed) throw new StoreWriteError(guildKey(guildId));
-        return members;
       });
     },
     async set(userId, record) {

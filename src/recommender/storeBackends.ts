@@ -278,7 +278,8 @@ async function openPostgres(url: string, options: BackendOptions): Promise<Membe
     },
     async close() {
       await pool.end();
-      await keyv.disconnect();
+      // @keyv/postgres ends its pool again on disconnect; a second end of a closed pool is not an error here.
+      await keyv.disconnect().catch(() => undefined);
     },
   };
 }

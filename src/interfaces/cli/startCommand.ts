@@ -169,9 +169,13 @@ export async function runStart(argv: string[]): Promise<number> {
   // A model swapped in later was trained on the same data folder as a rule: it keeps the merged catalogue
   // when its own anime are the same (anything else serves its own catalogue until the next start).
   const catalogueFor = (m: AnirecModel): Catalogue => (sameAnime(m.catalogue, model.catalogue) ? catalogue : m.catalogue);
+  // The title index of the merged catalogue is built once: a swap that keeps the catalogue reuses it, so
+  // the switch does not stall interactions for the seconds an index over every title takes.
+  const indexes = new Map<Catalogue, ReturnType<typeof buildTitleIndex>>();
+  const titlesOf = (c: Catalogue) => indexes.get(c) ?? indexes.set(c, buildTitleIndex(c)).get(c)!;
   const live = createLiveService(model, (m) => {
     const served = catalogueFor(m);
-    return createService({ model: m, store, catalogue: served, titles: buildTitleIndex(served), rateLimiter, log });
+    return createService({ model: m, store, catalogue: served, titles: titlesOf(served), rateLimiter, log });
   });
   const setModel = (serving: ServingModel) => metrics.setModel(serving.model.name, serving.fingerprint);
   setModel(live.current());
