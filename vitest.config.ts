@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Two suites: `quick` (npm test: small fixtures the tests write themselves) and `full` (npm run
-// test:full: whole data sets from ../shared/data, the end-to-end Discord suite under load).
+// Two suites: `quick` (npm test: small fixtures the tests write themselves; needs nothing but Node) and
+// `full` (npm run test:full: whole data sets from ../shared/data, the end-to-end Discord suite under load,
+// and everything that needs Redis, PostgreSQL or Chromium from Debian's packages).
 export default defineConfig({
   test: {
     projects: [
@@ -12,7 +13,7 @@ export default defineConfig({
           exclude: ['test/full/**'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
-          globalSetup: ['test/tempRoot.ts', 'test/servers/setup.ts'],
+          globalSetup: ['test/tempRoot.ts'],
         },
       },
       {

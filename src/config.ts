@@ -3,7 +3,7 @@
  * Every variable, its default and its meaning is listed here and in `.env.example`; a bad value
  * becomes a one-line ConfigError naming the variable.
  */
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { config as loadDotenv } from 'dotenv';
 import { ConfigError } from './errors.js';
 
@@ -18,6 +18,10 @@ export interface Config {
   cacheDir: string;
   /** Folder of the trained model the bot serves. */
   modelDir: string;
+  /** Where the model trained from the shipped demo set lives (used while dataDir has no data). */
+  demoModelDir: string;
+  /** ANIREC_DEMO: fall back to the shipped demo set while dataDir has no data (false: say the data is missing). */
+  demo: boolean;
   /** Keyv connection URL for members' ratings. */
   storeUrl: string;
   /** Where `anirec data --download` fetches the Kaggle archive from. */
@@ -146,10 +150,13 @@ export function readConfig(env: Env = process.env): Config {
     throw new ConfigError('ANIREC_STORE_URL', `"${storeUrl}" is not a Keyv URL such as sqlite://data/anirec.sqlite`);
   }
   const shards = shardCount(env);
+  const modelDir = resolve(text(env, 'ANIREC_MODEL_DIR') ?? 'models/default');
   return {
     dataDir: resolve(text(env, 'ANIREC_DATA_DIR') ?? 'data'),
     cacheDir: resolve(text(env, 'ANIREC_CACHE_DIR') ?? 'data/.cache'),
-    modelDir: resolve(text(env, 'ANIREC_MODEL_DIR') ?? 'models/default'),
+    modelDir,
+    demo: flag(env, 'ANIREC_DEMO', true),
+    demoModelDir: resolve(text(env, 'ANIREC_DEMO_MODEL_DIR') ?? join(dirname(modelDir), 'demo')),
     storeUrl,
     dataUrl: url(env, 'ANIREC_DATA_URL', KAGGLE_DATASET_URL, ['http:', 'https:']),
     kaggleUsername: text(env, 'KAGGLE_USERNAME'),

@@ -5,6 +5,7 @@ import { DataMissingError } from '../errors.js';
 
 export interface DataFiles {
   dir: string;
+  /** anime.csv, or anime.csv.gz when only that exists (the shipped demo set). */
   animeFile: string;
   /** rating.csv, or rating.csv.gz when only that exists. */
   ratingFile: string;
@@ -23,14 +24,27 @@ export function requireFile(path: string, dir: string): void {
   if (!existsSync(path)) throw new DataMissingError(path, dataMissingHint(dir));
 }
 
-/** Finds anime.csv and rating.csv (or rating.csv.gz) in dir; DataMissingError names the first one missing. */
+/** NAME.csv, else NAME.csv.gz; DataMissingError names the plain file when neither exists. */
+function csvOrGzip(dir: string, name: string): string {
+  const plain = join(dir, `${name}.csv`);
+  if (existsSync(plain)) return plain;
+  if (existsSync(`${plain}.gz`)) return `${plain}.gz`;
+  throw new DataMissingError(plain, dataMissingHint(dir));
+}
+
+/** Finds anime.csv and rating.csv (either may be gzipped) in dir; DataMissingError names the first one missing. */
 export function locateDataFiles(dirArg: string): DataFiles {
   const dir = resolve(dirArg);
-  const animeFile = join(dir, 'anime.csv');
-  requireFile(animeFile, dir);
-  const plain = join(dir, 'rating.csv');
-  const gz = join(dir, 'rating.csv.gz');
-  const ratingFile = existsSync(plain) ? plain : existsSync(gz) ? gz : undefined;
-  if (ratingFile === undefined) throw new DataMissingError(plain, dataMissingHint(dir));
-  return { dir, animeFile, ratingFile };
+  return { dir, animeFile: csvOrGzip(dir, 'anime'), ratingFile: csvOrGzip(dir, 'rating') };
+}
+
+/** Whether dir holds a data set (both files, plain or gzipped). */
+export function hasDataFiles(dir: string): boolean {
+  try {
+    locateDataFiles(dir);
+    return true;
+  } catch (error) {
+    if (error instanceof DataMissingError) return false;
+    throw error;
+  }
 }

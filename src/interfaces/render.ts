@@ -167,13 +167,14 @@ export function renderSeasonal(result: SeasonalResult): ReplyView {
     const aired = pick.anime.aired !== undefined ? `first aired ${pick.anime.aired}` : '';
     return pickField(i + 1, pick.anime, [aired, result.personalised ? basis : ''].filter(Boolean).join(' · '));
   });
+  const lag = result.emptySeason === undefined ? '' : `The catalogue has no ${seasonLabel(result.emptySeason)} anime yet, so here is ${label}, its newest season. `;
   return {
     embeds: [
       fitEmbed({
         title: `${label}${result.personalised ? ': picked for you' : ''}`,
-        description: result.personalised
+        description: lag + (result.personalised
           ? `${result.total} anime first aired this season; the best for you first.`
-          : `${result.total} anime first aired this season, in air order. Rate a few anime to get them ranked for you.`,
+          : `${result.total} anime first aired this season, in air order. Rate a few anime to get them ranked for you.`),
         fields,
       }),
     ],

@@ -67,3 +67,8 @@ export function parseSeason(text: string | null | undefined, now: Date = new Dat
 export function seasonLabel(season: Season): string {
   return `${season.name[0]!.toUpperCase()}${season.name.slice(1)} ${season.year}`;
 }
+
+/** The season whose anime include one first aired on `aired` (YYYY-MM-DD), early premieres counted forward. */
+export function seasonOfPremiere(aired: string): Season {
+  return seasonOf(new Date(Date.parse(`${aired}T00:00:00Z`) + EARLY_PREMIERE_DAYS * DAY_MS));
+}

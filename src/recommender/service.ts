@@ -19,7 +19,7 @@ import { buildTitleIndex, normaliseTitle } from '../data/titles.js';
 import type { MemberRecord, RatingsStore } from './ratingsStore.js';
 import { createCommunityItems, type CommunityItems } from './communityItems.js';
 import { itemSpaceOf, likenessToFolded, scoreFoldedItems, similarToFoldedItem } from '../model/itemFoldIn.js';
-import { parseSeason, type Season } from './seasons.js';
+import { parseSeason, seasonOfPremiere, type Season } from './seasons.js';
 import { createGroupService, type GroupService } from './groups.js';
 
 export interface ServiceDeps {
@@ -109,6 +109,8 @@ export interface SeasonalResult {
   /** Anime of the season in the catalogue (picks are the first of them). */
   total: number;
   personalised: boolean;
+  /** Set when this season was asked for by default and the catalogue has none of it yet: `season` is then its newest season. */
+  emptySeason?: Season;
 }
 
 export interface RatingEntry {
@@ -720,15 +722,29 @@ export function createService(deps: ServiceDeps): AnirecService {
     },
 
     async seasonal(userId, seasonText, countText) {
-      const season = parseSeason(seasonText);
+      const asked = parseSeason(seasonText);
       const count = resolveCount(countText);
       rateLimiter.take(userId);
-      const inSeason = (itemIx: number) => {
+      const inSeasonOf = (s: Season) => (itemIx: number) => {
         const aired = catalogue.anime[itemIx]!.aired;
-        return aired !== undefined && aired >= season.from && aired <= season.to;
+        return aired !== undefined && aired >= s.from && aired <= s.to;
       };
-      const all: number[] = [];
-      for (let i = 0; i < nItems; i++) if (inSeason(i)) all.push(i);
+      const animeOf = (s: Season) => {
+        const found: number[] = [];
+        const test = inSeasonOf(s);
+        for (let i = 0; i < nItems; i++) if (test(i)) found.push(i);
+        return found;
+      };
+      let season = asked;
+      let all = animeOf(season);
+      // "This season" before the catalogue has it (bangumi-data's release lags the calendar): its newest season instead, said so.
+      const newest = all.length === 0 && (seasonText ?? '').trim() === '' ? latestPremiereBefore(catalogue, asked.from) : undefined;
+      if (newest !== undefined) {
+        season = seasonOfPremiere(newest);
+        all = animeOf(season);
+      }
+      const emptySeason = newest !== undefined ? { emptySeason: asked } : {};
+      const inSeason = inSeasonOf(season);
       const member = await loadMember(userId);
       await community?.ready;
       const unseen = all.filter((i) => !member?.rated.has(i));
@@ -740,7 +756,7 @@ export function createService(deps: ServiceDeps): AnirecService {
       if (member?.folded === undefined) {
         // Nothing to rank by: the season in air order.
         const picks = unseen.slice(0, count).map((itemIx) => ({ anime: view(itemIx), score: Number.NaN, basis: basisOf(itemIx) }));
-        return { season, picks, total: all.length, personalised: false };
+        return { season, picks, total: all.length, personalised: false, ...emptySeason };
       }
       const ranked: { itemIx: number; score: number }[] = model.recommend(member.folded, count, { exclude: member.rated, filter: inSeason });
       const fresh = unseen.filter((i) => i >= modelItems);
@@ -750,7 +766,7 @@ export function createService(deps: ServiceDeps): AnirecService {
       }
       ranked.sort((a, b) => b.score - a.score || a.itemIx - b.itemIx);
       const picks = ranked.slice(0, count).map(({ itemIx, score }) => ({ anime: view(itemIx), score, basis: basisOf(itemIx) }));
-      return { season, picks, total: all.length, personalised: true };
+      return { season, picks, total: all.length, personalised: true, ...emptySeason };
     },
 
     suggestGenres(query) {
@@ -764,4 +780,14 @@ export function createService(deps: ServiceDeps): AnirecService {
   };
   const groups = createGroupService({ service, log });
   return service;
+}
+
+/** The newest first-air date in the catalogue before `before` (YYYY-MM-DD), if any. */
+function latestPremiereBefore(catalogue: Catalogue, before: string): string | undefined {
+  let latest: string | undefined;
+  for (const anime of catalogue.anime) {
+    const aired = anime.aired;
+    if (aired !== undefined && aired < before && (latest === undefined || aired > latest)) latest = aired;
+  }
+  return latest;
 }

@@ -10,6 +10,7 @@ import { foldInItem, itemPrior, itemSpaceOf } from '../../src/model/itemFoldIn.j
 import { createRateLimiter } from '../../src/recommender/rateLimiter.js';
 import { openRatingsStore, type RatingsStore } from '../../src/recommender/ratingsStore.js';
 import { createService, type AnirecService } from '../../src/recommender/service.js';
+import { seasonLabel } from '../../src/recommender/seasons.js';
 import { trainPlantedModel, type PlantedModel } from './plantedModel.js';
 
 let trained: PlantedModel;
@@ -126,6 +127,16 @@ describe('item fold-in through the service', () => {
     expect(text).toContain('estimate from its genres and type only');
     expect((await service.seasonal('fan', 'spring 2026')).total).toBe(0);
     await expect(service.seasonal('fan', 'someday')).rejects.toThrow(/not a season/);
+  });
+
+  it('given /seasonal with no season while the catalogue has none of this one yet then its newest season answers, and the reply says so', async () => {
+    const result = await service.seasonal('fan');
+    expect(result.season).toMatchObject({ name: 'winter', year: 2026 });
+    expect(result.emptySeason).toBeDefined();
+    expect(result.picks.map((p) => p.anime.animeId)).toEqual([NEW_ACTION, NEW_UNRATED]);
+    expect(renderText(renderSeasonal(result))).toContain(`The catalogue has no ${seasonLabel(result.emptySeason!)} anime yet, so here is Winter 2026, its newest season.`);
+    // A season asked for by name is answered as asked, even when empty.
+    expect((await service.seasonal('fan', 'spring 2026')).emptySeason).toBeUndefined();
   });
 
   it('given a restart on the same store then the new anime is folded from the recorded raters again, and /forget-me removes a rater', async () => {

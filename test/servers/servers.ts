@@ -4,7 +4,7 @@
  * setup); `startPrivateServer` starts one a test may stop and start again (an outage under load).
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +33,17 @@ async function script(...args: string[]): Promise<string> {
 /** Outside the tests' temp parent: the postgres user (PostgreSQL will not run as root) must reach it. */
 function serverDir(kind: ServerKind): string {
   return mkdtempSync(join('/tmp', `anirec-${kind}-`));
+}
+
+const PROGRAMS: Record<ServerKind, { path: string; pkg: string }> = {
+  redis: { path: 'redis-server', pkg: 'redis-server' },
+  postgres: { path: '/usr/lib/postgresql/15/bin/pg_ctl', pkg: 'postgresql' },
+};
+
+/** The Debian packages of the given servers that are not installed. */
+export function missingServerPackages(kinds: ServerKind[]): string[] {
+  const found = (program: string) => (program.startsWith('/') ? existsSync(program) : (process.env.PATH ?? '').split(':').some((dir) => existsSync(join(dir, program))));
+  return kinds.filter((kind) => !found(PROGRAMS[kind].path)).map((kind) => PROGRAMS[kind].pkg);
 }
 
 export async function startPrivateServer(kind: ServerKind): Promise<TestServer> {

@@ -3,28 +3,16 @@
  * one from the data folder when there is none), opens the ratings store, then runs the Discord bot
  * when DISCORD_TOKEN is set and the local console otherwise.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { composeApp } from '../../app/compose.js';
+import { chooseModelSource, hasTrainedModel, loadOrTrainModel } from '../../app/modelSource.js';
 import { readConfig, type Config } from '../../config.js';
-import { buildTitleIndex } from '../../data/titles.js';
-import { locateDataFiles } from '../../data/dataFiles.js';
-import { DataMissingError, ModelMissingError } from '../../errors.js';
 import { createLogger, type Logger } from '../../log.js';
-import { loadAnirecModel, type AnirecModel } from '../../model/anirecModel.js';
-import { trainDefaultModel } from '../../model/trainDefault.js';
-import { createLiveService, type LiveService, type ServingModel } from '../../recommender/liveService.js';
-import { createRateLimiter } from '../../recommender/rateLimiter.js';
-import { openRatingsStore, type RatingsStore } from '../../recommender/ratingsStore.js';
-import { createService } from '../../recommender/service.js';
+import type { LiveService } from '../../recommender/liveService.js';
+import type { RatingsStore } from '../../recommender/ratingsStore.js';
 import { runConsole } from '../console.js';
-import { loadMergedCatalogue } from '../../data/mergedCatalogue.js';
-import { BANGUMI_ATTRIBUTION } from '../../data/bangumi.js';
-import { loadEnrichmentOverlay } from '../../data/enrichment.js';
-import type { Catalogue } from '../../data/types.js';
 import { startConfiguredWeb } from '../web/server.js';
 import { aggregate, createMetrics } from '../ops/metrics.js';
-import { describeServing, startModelReloader } from '../ops/modelReloader.js';
 import { startOpsServer, type Health, type OpsServer } from '../ops/opsServer.js';
 import { answerManager, isShardProcess } from '../ops/shardLink.js';
 import { parseOptions } from './args.js';
@@ -34,7 +22,8 @@ const USAGE = `Usage: anirec start [--console]
 
 Starts the bot: on Discord when DISCORD_TOKEN is set (in the environment or .env), otherwise a local
 console that runs the same commands for one local member.
-With no trained model in ANIREC_MODEL_DIR it first trains one from ANIREC_DATA_DIR.
+With no trained model in ANIREC_MODEL_DIR it first trains one from ANIREC_DATA_DIR, or, while that holds
+no data, from the demo set shipped in demo/ (the real MyAnimeList sample) into ANIREC_DEMO_MODEL_DIR.
 
 Options:
   --console   use the local console even when DISCORD_TOKEN is set
@@ -42,48 +31,6 @@ Options:
 
 function megabytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(0)} MB`;
-}
-
-/** The trained model in config.modelDir, training one first when there is none. */
-export async function loadOrTrainModel(config: Config, log: Logger): Promise<AnirecModel> {
-  try {
-    return await loadAnirecModel(config.modelDir);
-  } catch (error) {
-    if (!(error instanceof ModelMissingError)) throw error;
-  }
-  try {
-    locateDataFiles(config.dataDir);
-  } catch (error) {
-    if (error instanceof DataMissingError) {
-      throw new DataMissingError(
-        error.path,
-        `There is no trained model in ${config.modelDir} and no data to train one. Get the data with ` +
-          `\`npm run anirec -- data --download\`, or put anime.csv and rating.csv in ${config.dataDir}.`,
-      );
-    }
-    throw error;
-  }
-  log.info(`no trained model in ${config.modelDir}: training one from ${config.dataDir} (this happens once)`);
-  return trainDefaultModel(config.dataDir, config.modelDir, { cacheDir: config.cacheDir, log: (line: string) => log.info(line), quiet: false });
-}
-
-/**
- * The model's catalogue merged with bangumi-data (built on the first start, then read from the cache).
- * Should the merge fail, the bot still runs on the model's own catalogue.
- */
-export async function loadServingCatalogue(model: AnirecModel, config: Config, log: Logger): Promise<Catalogue> {
-  try {
-    const merged = await loadMergedCatalogue(model.catalogue.anime, { cacheDir: config.cacheDir, overlay: await loadEnrichmentOverlay(config.cacheDir) });
-    const { report } = merged;
-    log.info(
-      `catalogue: ${merged.catalogue.anime.length} anime (${report.added} newer than the model from bangumi-data, ${report.matched} matched by MAL id) ` +
-        `${merged.fromCache ? 'from the cache' : 'built'} in ${merged.seconds.toFixed(2)} s. ${BANGUMI_ATTRIBUTION}`,
-    );
-    return merged.catalogue;
-  } catch (error) {
-    log.warn(`catalogue: bangumi-data could not be merged, serving the model's ${model.catalogue.anime.length} anime only: ${(error as Error).message}`);
-    return model.catalogue;
-  }
 }
 
 export function waitForSignal(): Promise<string> {
@@ -120,7 +67,7 @@ function healthOf(store: RatingsStore, live: LiveService): () => Promise<Health>
 /** ANIREC_SHARDS set: this process manages the shards, each a child `anirec start`. */
 async function runShardManager(config: Config, log: Logger, started: number): Promise<number> {
   // Train once here when there is no model, rather than once per shard.
-  if (!existsSync(join(config.modelDir, 'info.json'))) await loadOrTrainModel(config, log);
+  if (!hasTrainedModel(chooseModelSource(config).modelDir)) await loadOrTrainModel(config, log);
   const metrics = createMetrics();
   const { startShards } = await import('../discord/shards.js');
   const shards = await startShards({ config, log, metrics, file: process.argv[1]!, execArgv: process.execArgv });
@@ -160,28 +107,9 @@ export async function runStart(argv: string[]): Promise<number> {
   const shardProcess = isShardProcess();
   if (useDiscord && config.shards !== undefined && !shardProcess) return runShardManager(config, log, started);
 
-  const model = await loadOrTrainModel(config, log);
   const metrics = createMetrics();
-  const store = await openRatingsStore(config.storeUrl, { onError: (error) => log.error('ratings store', error), observe: metrics.observeStore });
-  // One rate limiter for every model the process serves: a swap does not hand members a fresh allowance.
-  const rateLimiter = createRateLimiter({ perMinute: config.rateLimitPerMinute });
-  const catalogue = await loadServingCatalogue(model, config, log);
-  // A model swapped in later was trained on the same data folder as a rule: it keeps the merged catalogue
-  // when its own anime are the same (anything else serves its own catalogue until the next start).
-  const catalogueFor = (m: AnirecModel): Catalogue => (sameAnime(m.catalogue, model.catalogue) ? catalogue : m.catalogue);
-  // The title index of the merged catalogue is built once: a swap that keeps the catalogue reuses it, so
-  // the switch does not stall interactions for the seconds an index over every title takes.
-  const indexes = new Map<Catalogue, ReturnType<typeof buildTitleIndex>>();
-  const titlesOf = (c: Catalogue) => indexes.get(c) ?? indexes.set(c, buildTitleIndex(c)).get(c)!;
-  const live = createLiveService(model, (m) => {
-    const served = catalogueFor(m);
-    return createService({ model: m, store, catalogue: served, titles: titlesOf(served), rateLimiter, log });
-  });
-  const setModel = (serving: ServingModel) => metrics.setModel(serving.model.name, serving.fingerprint);
-  setModel(live.current());
-  log.info(`model: serving ${describeServing(live.current(), config.modelDir)}`);
-  log.info(`store: ${store.description}`);
-  const reloader = startModelReloader({ dir: config.modelDir, live, load: loadAnirecModel, log, watch: config.watchModel, onSwap: setModel });
+  const app = await composeApp(config, log, metrics);
+  const { model, store, live } = app;
   const health = healthOf(store, live);
   let ops: OpsServer | undefined;
   if (shardProcess) answerManager(metrics, health);
@@ -215,9 +143,8 @@ export async function runStart(argv: string[]): Promise<number> {
       }
     }
   } finally {
-    reloader.close();
     await ops?.close();
-    await store.close();
+    await app.close();
     // The IPC channel to the manager would keep a shard's process alive after it is done.
     if (shardProcess) process.disconnect?.();
   }
@@ -230,8 +157,3 @@ const command: Subcommand = {
   run: runStart,
 };
 export default command;
-
-/** Whether two catalogues list the same anime in the same order (a swapped model can reuse the merge). */
-function sameAnime(a: Catalogue, b: Catalogue): boolean {
-  return a === b || (a.anime.length === b.anime.length && a.anime.every((x, i) => x.animeId === b.anime[i]!.animeId));
-}

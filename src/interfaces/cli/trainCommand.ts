@@ -3,6 +3,7 @@
  * WRMF, blend tuned on validation users) and saves it atomically to the model folder. The defaults are
  * the best settings found: no flag is needed for a good model. A summary goes to stderr.
  */
+import { chooseTrainSource, demoNotice } from '../../app/modelSource.js';
 import { readConfig, type Config } from '../../config.js';
 import { trainDefaultModel, type TrainDefaultOptions } from '../../model/trainDefault.js';
 import { loadMergedCatalogue } from '../../data/mergedCatalogue.js';
@@ -25,8 +26,10 @@ watch, the -1 rows included) and saves it to the model folder, replacing any mod
 new one is complete.
 
 Options:
-  --data DIR        folder with anime.csv and rating.csv(.gz) (default: ANIREC_DATA_DIR, else data)
-  --model DIR       where to save the model (default: ANIREC_MODEL_DIR, else models/default)
+  --data DIR        folder with anime.csv and rating.csv(.gz) (default: ANIREC_DATA_DIR, else data; while
+                    that holds no data, the demo set shipped in demo/)
+  --model DIR       where to save the model (default: ANIREC_MODEL_DIR, else models/default; the demo
+                    set's model goes to ANIREC_DEMO_MODEL_DIR, else models/demo)
   --dim N           embedding width of the explicit model (default ${D.dim})
   --epochs N        most epochs per optimiser phase (default ${D.epochs}, early stopping on validation)
   --lr X            Adam learning rate of the explicit model (default ${D.lr})
@@ -104,9 +107,11 @@ const command: Subcommand = {
     const seed = intOption('seed', args.seed, D.seed, 0, 2 ** 31 - 1);
     const kind = args.explicit ?? 'best';
     if (!['embedding', 'hybrid', 'best'].includes(kind)) throw new InvalidOptionError('--explicit', `"${kind}" is not embedding, hybrid or best`);
-    const modelDir = args.model ?? config.modelDir;
+    const source = chooseTrainSource(config, args.data, args.model);
+    const modelDir = source.modelDir;
+    if (source.kind === 'demo') process.stderr.write(`anirec train: ${config.dataDir} holds no data: training on the demo set (${source.dataDir})\n`);
     const started = performance.now();
-    const model = await trainDefaultModel(args.data ?? config.dataDir, modelDir, {
+    const model = await trainDefaultModel(source.dataDir, modelDir, {
       cacheDir: config.cacheDir,
       ...(args['without-members'] ? {} : await withStoreMembers(config)),
       train: {
@@ -123,6 +128,7 @@ const command: Subcommand = {
         `  ranking (beta ${model.blend.beta}): validation Hit@10 ${m.validationHitAt10} vs popularity ${m.validationHitAt10Popularity} on ${m.validationUsers} known users`,
       ].join('\n') + '\n',
     );
+    if (source.kind === 'demo') process.stderr.write(`anirec train: ${demoNotice(modelDir)}\n`);
     return 0;
   },
 };

@@ -32,15 +32,35 @@ describe('anirec start', () => {
     expect(r.stderr).toBe('anirec start: configuration: ANIREC_RATE_LIMIT: "lots" is not a whole number\n');
   });
 
-  it('given no model and no data then it says how to get the data', async () => {
+  it('given no model, no data and the demo turned off then it says how to get the data', async () => {
     const dir = tempDir();
-    const r = await runAnirec(['start'], { ANIREC_MODEL_DIR: join(dir, 'model'), ANIREC_DATA_DIR: join(dir, 'data') });
+    const r = await runAnirec(['start'], { ANIREC_MODEL_DIR: join(dir, 'model'), ANIREC_DATA_DIR: join(dir, 'data'), ANIREC_DEMO: 'false' });
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
       `anirec start: ${join(dir, 'data', 'anime.csv')} not found. There is no trained model in ${join(dir, 'model')} and no data to train one. ` +
         `Get the data with \`npm run anirec -- data --download\`, or put anime.csv and rating.csv in ${join(dir, 'data')}.\n`,
     );
   });
+
+  it('given no model and no data then the shipped demo set trains a model in its own folder, the console answers, and one line says it is the demo', async () => {
+    const dir = tempDir();
+    const env = {
+      ANIREC_MODEL_DIR: join(dir, 'models', 'default'),
+      ANIREC_DATA_DIR: join(dir, 'data'),
+      ANIREC_CACHE_DIR: join(dir, 'cache'),
+      ANIREC_STORE_URL: `sqlite://${join(dir, 'store.sqlite')}`,
+    };
+    const first = await runAnirec(['start'], env, '/rate Steins;Gate 9\n/similar Clannad\n');
+    expect(first.code).toBe(0);
+    expect(first.stderr).toContain(`no trained model in ${join(dir, 'models', 'demo')}: training one from ${join(ROOT, 'demo')}`);
+    expect(first.stderr).toContain(`demo model: trained on the demo set shipped in demo/ (78,089 real MyAnimeList ratings; model in ${join(dir, 'models', 'demo')}).`);
+    expect(first.stdout).toContain('Saved: Steins;Gate 9/10.');
+    expect(first.stdout).toContain('== Like Clannad <https://myanimelist.net/anime/2167> ==');
+    expect(first.stdout).toContain('Clannad: After Story');
+    const second = await runAnirec(['start'], env, '/ratings\n');
+    expect(second.stderr).not.toContain('training');
+    expect(second.stdout).toContain('9/10 · Steins;Gate');
+  }, 180_000);
 
   it('given data but no model then it trains one first, then the console serves it; the next start reuses it', async () => {
     const dir = tempDir();

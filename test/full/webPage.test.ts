@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningWebServer } from '../../../src/interfaces/web/server.js';
-import { launchChromium } from './browser.js';
-import { prepareWebFixture, serve, type WebFixture } from './webFixture.js';
+import type { RunningWebServer } from '../../src/interfaces/web/server.js';
+import { launchChromium } from '../interfaces/web/browser.js';
+import { prepareWebFixture, serve, type WebFixture } from '../interfaces/web/webFixture.js';
 
-// Screenshots for the README: `UPDATE_SCREENSHOTS=1 npx vitest run test/interfaces/web/page.test.ts` writes docs/.
+// Screenshots for the README: `UPDATE_SCREENSHOTS=1 npx vitest run --project full test/full/webPage.test.ts` writes docs/.
 const shotDir = process.env.UPDATE_SCREENSHOTS ? join(process.cwd(), 'docs') : mkdtempSync(join(tmpdir(), 'anirec-shots-'));
 mkdirSync(shotDir, { recursive: true });
 

@@ -12,8 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRatingsStore, type RatingsStore } from '../../src/recommender/ratingsStore.js';
 import { createServiceFor, type AnirecService } from '../../src/recommender/service.js';
 import { sharedStoreUrls } from '../servers/servers.js';
-import { trainPlantedModel, type PlantedModel } from './plantedModel.js';
-import { expectVectorIsFreshFoldIn } from './storeChecks.js';
+import { trainPlantedModel, type PlantedModel } from '../recommender/plantedModel.js';
+import { expectVectorIsFreshFoldIn } from '../recommender/storeChecks.js';
 
 let trained: PlantedModel;
 const stores: RatingsStore[] = [];
