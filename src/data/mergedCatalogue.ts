@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path';
 import type { Anime, Catalogue } from './types.js';
 import { catalogueFromAnime } from './catalogue.js';
 import { bangumiIdentity, installedBangumiData, readBangumiData, type BangumiAnime } from './bangumi.js';
+import { normaliseTitle, titlesOf } from './titles.js';
 
 export interface MergeReport {
   /** anime.csv rows that bangumi-data also lists. */
@@ -102,11 +103,46 @@ export function mergeAnime(base: readonly Anime[], items: readonly BangumiAnime[
     });
   }
   added.sort((a, b) => (a.aired ?? '9999').localeCompare(b.aired ?? '9999') || a.animeId - b.animeId);
+  nameApart(anime, added);
   return { anime: [...anime, ...added], report: { matched, added: added.length, withoutMalId, typeConflicts } };
 }
 
+/**
+ * bangumi-data often gives a later season the bare series name in English ("THE PROMISED NEVERLAND" for
+ * season 2): an added anime whose shown name is already a title of another anime takes another of its English titles,
+ * else the season or part its Japanese title names (第2期, 第2クール), else its first-air year. Earlier
+ * anime keep their names; `added` is in air order and is renamed in place.
+ */
+function nameApart(base: readonly Anime[], added: Anime[]): void {
+  // Every title of the anime before, not only shown names: SPY×FAMILY's Japanese title is "SPY x FAMILY" typed.
+  const taken = new Set(base.flatMap((a) => titlesOf(a).map(normaliseTitle)));
+  added.forEach((a, i) => {
+    // A bare series title shared with an earlier anime belongs to that one: kept as a title here it would
+    // outrank the first season for the people who type it.
+    const others = (a.englishNames ?? []).filter((e) => !taken.has(normaliseTitle(e)));
+    if (taken.has(normaliseTitle(a.name))) {
+      const name = others[0] ?? `${a.name} ${partOf(a.japaneseName ?? '') ?? `(${a.aired?.slice(0, 4) ?? `MAL ${a.animeId}`})`}`;
+      const { englishNames: _, ...rest } = a;
+      const rename = others.slice(1);
+      added[i] = { ...rest, name, ...(rename.length > 0 ? { englishNames: rename } : {}) };
+    } else if (others.length !== (a.englishNames?.length ?? 0)) {
+      const { englishNames: _, ...rest } = a;
+      added[i] = { ...rest, ...(others.length > 0 ? { englishNames: others } : {}) };
+    }
+    for (const title of titlesOf(added[i]!)) taken.add(normaliseTitle(title));
+  });
+}
+
+/** "Season 2" / "Part 2" from a Japanese title's 第2期 / 第2クール / Season 2. */
+function partOf(japanese: string): string | undefined {
+  const season = /第\s*(\d+)\s*期|season\s*(\d+)|(\d+)(?:st|nd|rd|th)\s*season/i.exec(japanese);
+  if (season) return `Season ${season[1] ?? season[2] ?? season[3]}`;
+  const part = /第\s*(\d+)\s*クール|part\s*(\d+)/i.exec(japanese);
+  return part ? `Part ${part[1] ?? part[2]}` : undefined;
+}
+
 /** Bump when the merge rules change: cached catalogues then stop matching. */
-const MERGE_VERSION = 1;
+const MERGE_VERSION = 2;
 
 function baseKey(base: readonly Anime[], source: string): string {
   const hash = createHash('sha256').update(`${MERGE_VERSION}\n${source}\n`);

@@ -38,23 +38,51 @@ const EXACT = 1;
 const CASELESS = 0.97;
 const NORMALISED = 0.95;
 const COMPACT = 0.93;
+/** Whole-name tiers lose this much on another title (English, Japanese, synonym) than the shown one. */
+const OTHER_TITLE = 0.01;
 const PREFIX = 0.85;
 const WORD_PREFIX = 0.75;
+/** The query is the initials of a title (SAO, AOT): as good as a prefix, so popularity decides between them. */
+const ACRONYM = PREFIX;
 const SUBSTRING = 0.65;
 const TYPO = 0.5;
 const TYPO_PREFIX = 0.4;
 /** Typo scores fall by this much per edit. */
 const PER_EDIT = 0.1;
 
-/** Lower case, accents and punctuation dropped, single spaces: `Steins;Gate` -> `steins gate`. */
+const ORDINALS: Record<string, string> = { first: '1', second: '2', third: '3', fourth: '4', fifth: '5', sixth: '6', seventh: '7', eighth: '8', ninth: '9', tenth: '10' };
+
+/**
+ * Lower case, accents and punctuation dropped, single spaces: `Steins;Gate` -> `steins gate`. Spellings
+ * people mix up are folded the same way on both sides: "×" is an x (SPY×FAMILY), long vowels of romaji
+ * are single (Shippuuden, Haikyuu, Kyoushitsu), and a season is "season N" however it is written
+ * ("2nd Season", "Second Season", "S2", a closing "II").
+ */
 export function normaliseTitle(text: string): string {
   return text
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')
     .toLowerCase()
+    .replace(/×/g, ' x ')
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
+    .trim()
+    .replace(/uu/g, 'u')
+    .replace(/ou/g, 'o')
+    .replace(/\b(\d+)(?:st|nd|rd|th) season\b/g, 'season $1')
+    .replace(/\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth) season\b/g, (_, word: string) => `season ${ORDINALS[word]}`)
+    .replace(/\bs(\d{1,2})\b/g, 'season $1')
+    // A closing II/III/IV is a season (Mob Psycho 100 II, Overlord III).
+    .replace(/ (ii|iii|iv)$/, (_, roman: string) => ` season ${roman === 'iv' ? 4 : roman.length}`);
 }
+
+/** The initials of a title of two words or more (`sword art online` -> `sao`), for abbreviations people type. */
+function initialsOf(normalised: string): string | undefined {
+  const words = normalised.split(' ').filter((w) => w !== '' && !/^\d+$/.test(w));
+  return words.length >= 2 ? words.map((w) => w[0]).join('') : undefined;
+}
+
+/** "Cowboy Bebop the movie", "one piece film": the title part, when the query asks for a film. */
+const MOVIE_QUERY = /^(.+?) (?:the )?(?:movie|film)$/;
 
 /** Edits tolerated for a query of this (normalised) length. */
 function maxEdits(length: number): number {
@@ -210,6 +238,14 @@ export function buildTitleIndex(catalogue: Catalogue): TitleIndex {
   const byLower = groupBy(lower);
   const byNorm = groupBy(norm);
   const byCompact = groupBy(compact);
+  const byInitials = new Map<string, number[]>();
+  for (let k = 0; k < n; k++) {
+    const initials = initialsOf(norm[k]!);
+    if (initials === undefined || initials.length < 2) continue;
+    const group = byInitials.get(initials);
+    if (group) group.push(k);
+    else byInitials.set(initials, [k]);
+  }
 
   // Where typos can match: a name within `edits` of the query's length, or a longer name with the
   // query's first character (typoScore's two branches). Grouped once, so a typo search visits only
@@ -241,12 +277,17 @@ export function buildTitleIndex(catalogue: Catalogue): TitleIndex {
 
   /** Score of title k for a query without typos, 0 when it does not match. */
   const tierScore = (k: number, raw: string, rawLower: string, q: string, qCompact: string, qWords: string[]): number => {
-    if (names[k] === raw) return EXACT;
-    if (lower[k] === rawLower) return CASELESS;
+    // An anime's shown name outranks the same words as another anime's other title.
+    const other = primary[k] === 1 ? 0 : OTHER_TITLE;
+    if (names[k] === raw) return EXACT - other;
+    if (lower[k] === rawLower) return CASELESS - other;
     const name = norm[k]!;
-    if (name === q) return NORMALISED;
-    if (compact[k] === qCompact) return COMPACT;
+    if (name === q) return NORMALISED - other;
+    if (compact[k] === qCompact) return COMPACT - other;
     if (name.startsWith(q)) return PREFIX;
+    // The query as whole words inside the title ("evangelion" in "Neon Genesis Evangelion"): as good as a
+    // prefix, so the more popular anime comes first.
+    if (name.endsWith(` ${q}`) || name.includes(` ${q} `)) return PREFIX;
     // Native substring tests first: most titles fail here, before any per-word work.
     let allWordsInside = true;
     for (const w of qWords) {
@@ -308,6 +349,10 @@ export function buildTitleIndex(catalogue: Catalogue): TitleIndex {
       collect(normText, q, candidates);
       collect(compactText, qCompact, candidates);
     }
+    // Abbreviations: a query of one short word may be the initials of a title.
+    const acronyms = qWords.length === 1 && q.length >= 2 && q.length <= 6 ? (byInitials.get(q) ?? []) : [];
+    for (const k of acronyms) candidates.add(k);
+    const acronym = new Set(acronyms);
     const ordered = Int32Array.from(candidates).sort();
     // One bucket per score; in popularity order, so each bucket only needs its first entries (a few
     // more than `limit`, since one anime may fill several with its titles).
@@ -316,7 +361,8 @@ export function buildTitleIndex(catalogue: Catalogue): TitleIndex {
     let found = 0;
     let best = 0;
     for (const k of ordered) {
-      const s = tierScore(k, raw, rawLower, q, qCompact, qWords);
+      const tier = tierScore(k, raw, rawLower, q, qCompact, qWords);
+      const s = acronym.has(k) && tier < ACRONYM ? ACRONYM : tier;
       if (s === 0) continue;
       found++;
       if (s > best) best = s;
@@ -387,7 +433,7 @@ export function buildTitleIndex(catalogue: Catalogue): TitleIndex {
       if (normaliseTitle(query) === '') {
         return Array.from(itemOrder.subarray(0, Math.min(limit, itemOrder.length)), (itemIx) => toMatch(primaryK[itemIx]!, 0));
       }
-      const matches = rank(query, limit).slice(0, limit).map(([k, s]) => toMatch(k, s));
+      const matches = rankAsked(query, limit).slice(0, limit).map(([k, s]) => toMatch(k, s));
       if (byId !== undefined) {
         const k = primaryK[byId]!;
         return [toMatch(k, EXACT), ...matches.filter((m) => m.itemIx !== byId)].slice(0, limit);
@@ -406,21 +452,53 @@ export function buildTitleIndex(catalogue: Catalogue): TitleIndex {
         if (hits === undefined) continue;
         // Two anime shown under one name: ask which. A title that is only another name (an English
         // title shared by a series and its arcs) goes to the first in popularity, then air order.
-        const shown = [...new Set(hits.filter((k) => primary[k] === 1).map((k) => order[k]!))];
+        const shown = closestSpelling([...new Set(hits.filter((k) => primary[k] === 1).map((k) => order[k]!))], raw.toLowerCase());
         if (shown.length === 1) return shown[0]!;
         if (shown.length === 0) return order[hits[0]!]!;
-        throw new AmbiguousTitleError(query, shown.slice(0, SUGGESTIONS).map((itemIx) => describe(primaryK[itemIx]!)));
+        const shownAnime = shown.slice(0, SUGGESTIONS).map((itemIx) => anime[itemIx]!);
+        throw new AmbiguousTitleError(query, distinguishingNames(shownAnime).map(shorten));
       }
       // One answer is wanted, and any tier outscores every typo: typos only when nothing else matched.
-      const matches = rank(query, SUGGESTIONS, 1);
+      const matches = rankAsked(query, SUGGESTIONS, 1);
       if (matches.length === 0) throw new UnknownTitleError(query, suggest(query));
       return order[matches[0]![0]]!;
     },
   };
 
-  /** A name that tells same-named anime apart. */
-  function describe(k: number): string {
-    const a = anime[order[k]!]!;
-    return shorten(`${a.name} (${[a.type ?? 'anime', `id ${a.animeId}`].join(', ')})`);
+  /** Of anime whose names match alike, those spelled closest to what was typed (K-On! before K-On!! for "k-on"). */
+  function closestSpelling(items: number[], typedLower: string): number[] {
+    if (items.length < 2) return items;
+    const gaps = items.map((itemIx) => distance(typedLower, anime[itemIx]!.name.toLowerCase()));
+    const least = Math.min(...gaps);
+    return items.filter((_, i) => gaps[i] === least);
   }
+
+  /**
+   * rank, and for "X the movie" / "X film" (when no title is named so) X's films first: anime.csv names a
+   * film by its romaji title ("Cowboy Bebop: Tengoku no Tobira"), not by what people call it.
+   */
+  function rankAsked(query: string, limit: number, typoFill = TYPO_FILL): [number, number][] {
+    const ranked = rank(query, limit, typoFill);
+    const film = MOVIE_QUERY.exec(normaliseTitle(query));
+    if (film === null || (ranked[0]?.[1] ?? 0) >= NORMALISED - OTHER_TITLE) return ranked;
+    const films = rank(film[1]!, limit * 4 + 20, typoFill).filter(([k]) => anime[order[k]!]!.type === 'Movie');
+    const seen = new Set<number>();
+    return [...films, ...ranked].filter(([k]) => !seen.has(order[k]!) && seen.add(order[k]!)).slice(0, limit);
+  }
+}
+
+/**
+ * Lines that tell anime apart when their names alone do not: the name, then type, first-air year and an
+ * English title that says something the name does not; the MyAnimeList id only where that is still not enough.
+ */
+export function distinguishingNames(items: readonly Anime[]): string[] {
+  const detail = (a: Anime): string => {
+    const english = a.englishNames?.find((e) => normaliseTitle(e) !== normaliseTitle(a.name));
+    const parts = [a.type ?? 'anime', ...(a.aired !== undefined ? [a.aired.slice(0, 4)] : []), ...(english !== undefined ? [english] : [])];
+    return `${a.name} (${parts.join(', ')})`;
+  };
+  const lines = items.map(detail);
+  const count = new Map<string, number>();
+  for (const line of lines) count.set(line, (count.get(line) ?? 0) + 1);
+  return lines.map((line, i) => (count.get(line)! > 1 ? `${line.slice(0, -1)}, MAL ${items[i]!.animeId})` : line));
 }

@@ -15,7 +15,7 @@ import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
 import { parseMalExport } from './malImport.js';
 import { createRateLimiter, type RateLimiter } from './rateLimiter.js';
-import { buildTitleIndex, normaliseTitle } from '../data/titles.js';
+import { buildTitleIndex, distinguishingNames, normaliseTitle } from '../data/titles.js';
 import type { MemberRecord, RatingsStore } from './ratingsStore.js';
 import { createCommunityItems, type CommunityItems } from './communityItems.js';
 import { itemSpaceOf, likenessToFolded, scoreFoldedItems, similarToFoldedItem } from '../model/itemFoldIn.js';
@@ -698,12 +698,14 @@ export function createService(deps: ServiceDeps): AnirecService {
     suggestTitles(query) {
       const text = query.trim();
       const hits = text === '' ? popularOrder.slice(0, CHOICE_LIMIT).map((itemIx) => ({ itemIx })) : titles.search(text, CHOICE_LIMIT);
-      return hits.slice(0, CHOICE_LIMIT).map(({ itemIx }) => {
-        const a = catalogue.anime[itemIx]!;
-        // The English title beside the shown (romaji) one: what most members know it by.
-        const english = a.englishNames?.[0];
-        return { name: truncate(english !== undefined ? `${a.name} · ${english}` : a.name, CHOICE_NAME_MAX), value: String(a.animeId) };
-      });
+      const shown = hits.slice(0, CHOICE_LIMIT).map(({ itemIx }) => catalogue.anime[itemIx]!);
+      // The English title beside the shown (romaji) one: what most members know it by.
+      const names = shown.map((a) => (a.englishNames?.[0] !== undefined ? `${a.name} · ${a.englishNames[0]}` : a.name));
+      // Anime that would read alike get what tells them apart (type, year, another title).
+      const alike = names.map((name) => names.indexOf(name) !== names.lastIndexOf(name));
+      const apart = distinguishingNames(shown.filter((_, i) => alike[i]));
+      let next = 0;
+      return shown.map((a, i) => ({ name: truncate(alike[i] ? apart[next++]! : names[i]!, CHOICE_NAME_MAX), value: String(a.animeId) }));
     },
 
     async suggestRated(userId, query) {

@@ -96,6 +96,43 @@ describe('mergeAnime', () => {
   });
 });
 
+describe('mergeAnime: later seasons named apart', () => {
+  // bangumi-data's own entries for these (English titles as the package has them).
+  const { anime: merged } = mergeAnime(
+    [anime(37779, 'The Promised Neverland', 500_000)],
+    parseBangumiData(
+      JSON.stringify({
+        ...DATA,
+        items: [
+          item('約束のネバーランド', '37779', { en: ['The Promised Neverland', 'THE PROMISED NEVERLAND'], begin: '2019-01-10T15:55:00.000Z' }),
+          item('約束のネバーランド(第2期)', '39617', { en: ['THE PROMISED NEVERLAND'], begin: '2021-01-07T17:10:00.000Z' }),
+          item('SPY×FAMILY', '50265', { en: ['SPY FAMILY'], begin: '2022-04-09T14:00:00.000Z' }),
+          item('SPY×FAMILY(第2クール)', '50602', { en: ['SPY FAMILY', 'SPY x FAMILY'], begin: '2022-10-01T14:00:00.000Z' }),
+          item('ある作品', '90001', { en: ['SPY FAMILY'], begin: '2024-01-01T00:00:00.000Z' }),
+        ],
+      }),
+      'data.json',
+    ).items,
+  );
+  const byId = (id: number) => merged.find((a) => a.animeId === id)!;
+  const index = buildTitleIndex(catalogueFromAnime(merged));
+
+  it('given a later season whose English title is the series name then its Japanese title names the season or part', () => {
+    expect(byId(39617).name).toBe('THE PROMISED NEVERLAND Season 2');
+    expect(byId(50602).name).toBe('SPY FAMILY Part 2');
+    expect(byId(90001).name).toBe('SPY FAMILY (2024)');
+    expect(byId(50265).name).toBe('SPY FAMILY');
+  });
+
+  it('given the series name typed then the first season, not a later one that shared the title', () => {
+    for (const typed of ['the promised neverland', 'spy x family', 'SPY FAMILY']) {
+      const first = merged[index.resolve(typed)]!.animeId;
+      expect([typed, first]).toEqual([typed, typed.includes('neverland') ? 37779 : 50265]);
+    }
+    expect(merged[index.resolve('spy family part 2')]!.animeId).toBe(50602);
+  });
+});
+
 describe('loadMergedCatalogue', () => {
   it('given a cache folder then the second load reads the cache and gives the same catalogue', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'anirec-merged-'));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { catalogueFromAnime } from '../../src/data/catalogue.js';
-import { buildTitleIndex, normaliseTitle } from '../../src/data/titles.js';
+import { buildTitleIndex, distinguishingNames, normaliseTitle } from '../../src/data/titles.js';
 import type { Anime } from '../../src/data/types.js';
 
 function anime(animeId: number, name: string, members: number, type: string | null = 'TV'): Anime {
@@ -31,6 +31,75 @@ describe('normaliseTitle', () => {
     expect(normaliseTitle('  Steins;Gate  ')).toBe('steins gate');
     expect(normaliseTitle('Pokémon: Déjà-vu!!')).toBe('pokemon deja vu');
   });
+
+  it('given spellings people mix up then both sides fold the same way', () => {
+    expect(normaliseTitle('SPY×FAMILY')).toBe(normaliseTitle('spy x family'));
+    expect(normaliseTitle('Naruto: Shippuuden')).toBe(normaliseTitle('naruto shippuden'));
+    expect(normaliseTitle('Shokugeki no Souma')).toBe(normaliseTitle('shokugeki no soma'));
+    for (const season of ['Haikyuu!! Second Season', 'Haikyuu 2nd Season', 'haikyuu s2', 'haikyuu season 2', 'Haikyuu!! II']) {
+      expect(normaliseTitle(season)).toBe('haikyu season 2');
+    }
+    // A number that is part of a name is left alone.
+    expect(normaliseTitle('Mob Psycho 100')).toBe('mob psycho 100');
+  });
+});
+
+describe('which anime a typed title means', () => {
+  const shows = catalogueFromAnime([
+    { ...anime(16498, 'Shingeki no Kyojin', 1_000_000), englishNames: ['Attack on Titan'] },
+    anime(33704, 'AOTU Shijie', 5_000),
+    anime(2858, 'Ikusa Otome Valkyrie', 8_000),
+    { ...anime(11757, 'Sword Art Online', 900_000) },
+    anime(30, 'Neon Genesis Evangelion', 700_000),
+    anime(2759, 'Evangelion: 1.0 You Are (Not) Alone', 200_000, 'Movie'),
+    anime(1, 'Cowboy Bebop', 486_824),
+    anime(5, 'Cowboy Bebop: Tengoku no Tobira', 150_000, 'Movie'),
+    anime(4037, 'Cowboy Bebop: Yose Atsume Blues', 20_000, 'Special'),
+    anime(5680, 'K-On!', 500_000),
+    anime(7791, 'K-On!!', 400_000),
+    // The main title of a little-known anime against another anime's English title.
+    anime(70, 'Blue Spring', 1_000),
+    { ...anime(71, 'Aoharu', 90_000), englishNames: ['Blue Spring'] },
+  ]);
+  const titles = buildTitleIndex(shows);
+  const idOf = (query: string) => shows.anime[titles.resolve(query)]!.animeId;
+  const firstOf = (query: string) => titles.search(query, 5)[0]!.animeId;
+
+  it('given the initials of a title then the popular anime they abbreviate, before a rarer name that starts so', () => {
+    expect([idOf('SAO'), firstOf('sao')]).toEqual([11757, 11757]);
+    expect([idOf('aot'), firstOf('AOT')]).toEqual([16498, 16498]);
+  });
+
+  it('given a word that ends a popular title then it ranks with the titles it starts, by popularity', () => {
+    expect([idOf('evangelion'), firstOf('evangelion')]).toEqual([30, 30]);
+  });
+
+  it('given "X the movie" when no title says so then X\'s film', () => {
+    expect([idOf('cowboy bebop the movie'), firstOf('Cowboy Bebop movie')]).toEqual([5, 5]);
+  });
+
+  it('given one spelling that is closest among names alike then that anime, not a question', () => {
+    expect(idOf('k-on')).toBe(5680);
+    expect(idOf('k-on!!')).toBe(7791);
+  });
+
+  it('given an exact main title then it wins over the same words as another anime\'s English title, in search too', () => {
+    expect(idOf('Blue Spring')).toBe(70);
+    expect(titles.search('blue spring', 5).map((m) => m.animeId)).toEqual([70, 71]);
+  });
+});
+
+describe('distinguishingNames', () => {
+  it('given anime of one name then type, year and an English title tell them apart, and the id only where nothing else does', () => {
+    const lines = distinguishingNames([
+      { ...anime(1, 'Hunter x Hunter', 10), aired: '1999-10-16' },
+      { ...anime(2, 'Hunter x Hunter', 10), aired: '2011-10-02', englishNames: ['Hunter x Hunter (2011)'] },
+      { ...anime(3, 'Twins', 10), aired: '2001-01-01' },
+      { ...anime(4, 'Twins', 10), aired: '2001-01-01' },
+    ]);
+    expect(lines).toEqual(['Hunter x Hunter (TV, 1999)', 'Hunter x Hunter (TV, 2011, Hunter x Hunter (2011))', 'Twins (TV, 2001, MAL 3)', 'Twins (TV, 2001, MAL 4)']);
+    expect(new Set(lines).size).toBe(lines.length);
+  });
 });
 
 describe('buildTitleIndex.resolve', () => {
@@ -56,7 +125,7 @@ describe('buildTitleIndex.resolve', () => {
       expect.objectContaining({
         name: 'AmbiguousTitleError',
         message: '"twins" matches several anime',
-        suggestions: ['Twins (TV, id 800)', 'Twins (OVA, id 801)'],
+        suggestions: ['Twins (TV)', 'Twins (OVA)'],
       }),
     );
   });
