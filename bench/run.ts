@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- name ...]`: runs each benchmark in its own process (so memory figures are its own),
- * then pastes their result tables into README.md between the bench markers.
+ * then pastes their result tables into docs/benchmarks.md between the bench markers.
  * Each bench/<name>.ts prints its figures and writes bench/results/<name>.md.
  */
 import { spawnSync } from 'node:child_process';
@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const ORDER = ['ingest', 'train', 'wrmf', 'foldin', 'discord', 'web', 'groups'];
+const ORDER = ['firstRun', 'titles', 'ingest', 'train', 'wrmf', 'foldin', 'discord', 'web', 'groups'];
 const START = '<!-- bench:start -->';
 const END = '<!-- bench:end -->';
 
@@ -35,8 +35,8 @@ for (const name of names) {
   }
 }
 
-// Refresh the README table from every result present, so a partial run keeps the other figures.
-const readmePath = join(root, 'README.md');
+// Refresh the benchmarks page from every result present, so a partial run keeps the other figures.
+const readmePath = join(root, 'docs', 'benchmarks.md');
 if (existsSync(readmePath)) {
   const sections = benchNames()
     .map((n) => join(root, 'bench', 'results', `${n}.md`))
@@ -49,7 +49,7 @@ if (existsSync(readmePath)) {
     const stamp = `_Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench\` on ${process.platform}, Node ${process.versions.node}, ${(await import('node:os')).cpus().length} cores._`;
     const body = `${START}\n${stamp}\n\n${sections.join('\n\n')}\n${END}`;
     writeFileSync(readmePath, readme.slice(0, a) + body + readme.slice(b + END.length));
-    process.stdout.write('\nREADME.md benchmark section refreshed.\n');
+    process.stdout.write('\ndocs/benchmarks.md refreshed.\n');
   }
 }
 process.exitCode = failed > 0 ? 1 : 0;

@@ -46,7 +46,7 @@ describe('titles people type, on a fresh clone', () => {
 
   it('given each typed title then autocomplete, /rate and the web page give the same anime, the one meant for 95% or more', async () => {
     const service = app.live.service;
-    const rows = [];
+    const rows: { typed: string; animeId: number; autocomplete: number | undefined; rated: number | undefined; page: number | undefined }[] = [];
     for (const [i, { typed, animeId }] of TYPED_TITLES.entries()) {
       const first = service.suggestTitles(typed)[0];
       const autocomplete = first === undefined ? undefined : Number(first.value);

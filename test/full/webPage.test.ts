@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, statSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -7,9 +7,8 @@ import type { RunningWebServer } from '../../src/interfaces/web/server.js';
 import { launchChromium } from '../interfaces/web/browser.js';
 import { prepareWebFixture, serve, type WebFixture } from '../interfaces/web/webFixture.js';
 
-// Screenshots for the README: `UPDATE_SCREENSHOTS=1 npx vitest run --project full test/full/webPage.test.ts` writes docs/.
-const shotDir = process.env.UPDATE_SCREENSHOTS ? join(process.cwd(), 'docs') : mkdtempSync(join(tmpdir(), 'anirec-shots-'));
-mkdirSync(shotDir, { recursive: true });
+// Screenshots are taken to check the page renders; the README's come from the demo set (scripts/screenshots.ts).
+const shotDir = mkdtempSync(join(tmpdir(), 'anirec-shots-'));
 
 let fixture: WebFixture;
 let web: RunningWebServer;
