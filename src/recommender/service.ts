@@ -674,7 +674,7 @@ export function createService(deps: ServiceDeps): AnirecService {
 
     async importList(userId, file) {
       rateLimiter.take(userId);
-      const parsed = parseMalExport(typeof file === 'function' ? await file() : file);
+      const parsed = await parseMalExport(typeof file === 'function' ? await file() : file);
       let rated = 0;
       let watched = 0;
       let unknown = 0;
