@@ -129,7 +129,7 @@ describe('dispatcher with the real commands', () => {
     const deferred = await send(payload);
     expect(deferred.body).toEqual({ type: 5, data: { flags: 64 } });
     expect((await edited).body).toMatchObject({
-      content: 'Imported 1 ratings and 0 watched anime. You have rated 1 anime. (1 anime not in our catalogue)',
+      content: 'Imported 1 ratings and 0 watched anime. You have rated 1 anime. (1 anime not in our catalogue: anime #5)',
       allowed_mentions: { parse: [] },
     });
   });
