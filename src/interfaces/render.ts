@@ -266,7 +266,8 @@ export function renderText(reply: ReplyView): string {
   const plain = (text: string) =>
     text
       .replace(/\[([^\]]*)\]\(([^)]*)\)/g, '$1 <$2>')
-      .replace(/\*\*|__|(?<!\\)_/g, '')
+      // Emphasis underscores sit at a word's edge; one inside a word (MAL_CLIENT_ID) is text, as on Discord.
+      .replace(/\*\*|__|(?<![\\\w])_|(?<!\\)_(?!\w)/g, '')
       .replace(/\\([\\*_~`|>[\]()])/g, '$1');
   const out: string[] = [];
   if (reply.content) out.push(plain(reply.content));

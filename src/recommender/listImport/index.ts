@@ -33,7 +33,7 @@ const USER_NAME = /^[A-Za-z0-9_-]{2,20}$/;
 export function resolveListUser(source: ListSourceName, text: string): string {
   const name = text.trim().replace(/^@/, '');
   if (!USER_NAME.test(name)) {
-    throw new InvalidOptionError(source, `"${truncate(text.trim(), 40)}" is not a ${source === 'anilist' ? 'AniList' : 'MyAnimeList'} user name (2 to 20 letters, digits, _ or -)`);
+    throw new InvalidOptionError(source, `"${truncate(text.trim(), 40)}" is not ${source === 'anilist' ? 'an AniList' : 'a MyAnimeList'} user name (2 to 20 letters, digits, dashes or underscores)`);
   }
   return name;
 }
