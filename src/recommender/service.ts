@@ -305,11 +305,14 @@ export function createServiceFor(options: {
   catalogue?: Catalogue;
   /** Where list imports read (config); default the environment's. */
   lists?: ListImportOptions;
+  /** Imports per member and per server; default 3 and 30 per 10 minutes. */
+  importLimiter?: ImportLimiter;
 }): AnirecService {
   return createService({
     model: options.model,
     store: options.store,
-    ...(options.lists ? { lists: { anilistUrl: options.lists.anilistUrl, malApiUrl: options.lists.malApiUrl, malClientId: options.lists.malClientId } } : {}),
+    ...(options.lists ? { lists: options.lists } : {}),
+    ...(options.importLimiter ? { importLimiter: options.importLimiter } : {}),
     ...(options.catalogue ? { catalogue: options.catalogue } : {}),
     titles: buildTitleIndex(options.catalogue ?? options.model.catalogue),
     rateLimiter: createRateLimiter({ perMinute: options.rateLimitPerMinute }),

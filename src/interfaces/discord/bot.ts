@@ -43,7 +43,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
 
   const { commands, rejected } = await loadCommands();
   for (const problem of rejected) log.warn(`commands/${problem}`);
-  const service = options.service ?? createServiceFor({ model, store, rateLimitPerMinute: config.rateLimitPerMinute, log, lists: config, ...(options.catalogue ? { catalogue: options.catalogue } : {}) });
+  const service = options.service ?? createServiceFor({ model, store, rateLimitPerMinute: config.rateLimitPerMinute, log, lists: { anilistUrl: config.anilistUrl, malApiUrl: config.malApiUrl, malClientId: config.malClientId }, ...(options.catalogue ? { catalogue: options.catalogue } : {}) });
 
   const client = new Client({
     // GuildVoiceStates (not privileged): who sits in which voice channel, for /watch-party channel:<voice>.
