@@ -30,8 +30,11 @@ afterAll(async () => {
 });
 
 const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 20_000 });
-const held = (page: Page) =>
-  page.evaluate(() => (JSON.parse(localStorage.getItem('anirec.ratings.v1') ?? '[]') as { animeId: number; score: number }[]).map((r) => [r.animeId, r.score]).sort((a, b) => a[0]! - b[0]!));
+/** The visitor's ratings in localStorage as [animeId, score] pairs, by id (page scripts are strings: no DOM types here). */
+const held = async (page: Page) =>
+  ((await page.evaluate("JSON.parse(localStorage.getItem('anirec.ratings.v1') ?? '[]')")) as { animeId: number; score: number }[])
+    .map((r) => [r.animeId, r.score])
+    .sort((a, b) => a[0]! - b[0]!);
 
 describe('Import my list', () => {
   it('given a visitor with a hand rating who imports twice then the list fills the ratings, the re-import replaces its own, the hand rating stays', async () => {
@@ -50,11 +53,9 @@ describe('Import my list', () => {
       return route.abort();
     });
     const page = await context.newPage();
-    await page.addInitScript(() => {
-      if (localStorage.getItem('anirec.ratings.v1') === null) {
-        localStorage.setItem('anirec.ratings.v1', JSON.stringify([{ animeId: 1009, name: 'Comedy Story 3', url: 'https://myanimelist.net/anime/1009', score: 4 }]));
-      }
-    });
+    // A rating made by hand before the visit (no `from`: not an import's).
+    const hand = JSON.stringify([{ animeId: 1009, name: 'Comedy Story 3', url: 'https://myanimelist.net/anime/1009', score: 4 }]);
+    await page.addInitScript(`if (localStorage.getItem('anirec.ratings.v1') === null) localStorage.setItem('anirec.ratings.v1', ${JSON.stringify(hand)});`);
     await page.goto(web.url);
     await page.getByLabel('From').selectOption('anilist');
     await page.getByLabel('User name').fill('kana');
