@@ -8,7 +8,8 @@
  *
  * Users named after a failure behave that way on both: ghost (no such user), hidden (private list),
  * sleepy (answers after 2 s), busy (one 429 with Retry-After: 1, then the list), swamped (429 with
- * Retry-After: 120), garbled (not JSON), odd (JSON of another shape), down (503). Any other user has the
+ * Retry-After: 120), garbled (not JSON), odd (JSON of another shape), down (503), elsewhere (MyAnimeList:
+ * paging.next on another host). Any other user has the
  * list `lists.set(name, ...)` gave it.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -46,7 +47,7 @@ export interface FakeListServers {
   close(): Promise<void>;
 }
 
-const FAILURES = new Set(['ghost', 'hidden', 'sleepy', 'busy', 'swamped', 'garbled', 'odd', 'down']);
+const FAILURES = new Set(['ghost', 'hidden', 'sleepy', 'busy', 'swamped', 'garbled', 'odd', 'down', 'elsewhere']);
 
 function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
@@ -107,6 +108,9 @@ export async function startFakeListServers(): Promise<FakeListServers> {
       case 'garbled':
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end('{"data": {"MediaListCollection": {"lists": [');
+        return true;
+      case 'elsewhere': // MyAnimeList only: a next page on another host (where the client id must not go)
+        json(res, 200, { data: [], paging: { next: 'http://203.0.113.9/v2/users/elsewhere/animelist?offset=1000' } });
         return true;
       case 'odd':
         json(res, 200, kind === 'anilist' ? { data: { Page: { media: [] } } } : { items: [] });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidOptionError } from '../../../src/errors.js';
 import { describeError } from '../../../src/interfaces/messages.js';
-import { chooseImportSource, resolveListUser } from '../../../src/recommender/listImport/index.js';
+import { chooseImportSource, LIST_DEFAULTS, resolveListUser } from '../../../src/recommender/listImport/index.js';
 import { parseRetryAfter } from '../../../src/recommender/listImport/http.js';
 
 const refusal = (fn: () => unknown) => {
@@ -41,5 +41,11 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter('Thu, 01 Jan 1970 00:00:10 GMT', 30_000)).toBe(0);
     expect(parseRetryAfter(null, 0)).toBeUndefined();
     expect(parseRetryAfter('soon', 0)).toBeUndefined();
+  });
+});
+
+describe('LIST_DEFAULTS', () => {
+  it('given production then a request waits 10 s, an import 30 s, and a list may hold 25,000 entries', () => {
+    expect(LIST_DEFAULTS).toEqual({ timeoutMs: 10_000, budgetMs: 30_000, maxEntries: 25_000, maxBytes: 16 * 1024 * 1024 });
   });
 });

@@ -132,6 +132,12 @@ describe('fetchList mal', () => {
     await fetchList('mal', 'busy', options()); // the fake's next answer for busy is the list: keep it in step
   });
 
+  it('given a paging.next on another host then the import stops there: the client id goes nowhere else', async () => {
+    const error = await failure('elsewhere');
+    expect(error.code).toBe('list_malformed');
+    expect(error.details).toMatchObject({ problem: 'paging.next points to another host' });
+  });
+
   it('given malformed answers then list_malformed', async () => {
     expect((await failure('garbled')).details).toMatchObject({ problem: 'not JSON' });
     expect((await failure('odd')).details).toMatchObject({ problem: 'no data list' });
