@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const ORDER = ['firstRun', 'titles', 'ingest', 'train', 'wrmf', 'foldin', 'discord', 'web', 'groups'];
+const ORDER = ['firstRun', 'titles', 'ingest', 'train', 'wrmf', 'foldin', 'discord', 'web', 'groups', 'import'];
 const START = '<!-- bench:start -->';
 const END = '<!-- bench:end -->';
 

@@ -10,6 +10,8 @@ import { ConfigError } from './errors.js';
 export const KAGGLE_DATASET_URL =
   'https://www.kaggle.com/api/v1/datasets/download/CooperUnion/anime-recommendations-database';
 export const DISCORD_API_DEFAULT = 'https://discord.com/api';
+export const ANILIST_URL_DEFAULT = 'https://graphql.anilist.co';
+export const MAL_API_URL_DEFAULT = 'https://api.myanimelist.net/v2';
 
 export interface Config {
   /** Folder holding anime.csv and rating.csv(.gz). */
@@ -61,7 +63,16 @@ export interface Config {
   metricsHost: string;
   /** ANIREC_WATCH_MODEL: swap to a model `anirec train` writes into ANIREC_MODEL_DIR (SIGHUP always does). */
   watchModel: boolean;
+  /** ANIREC_ANILIST_URL: AniList's GraphQL endpoint, for /import anilist:<user>. */
+  anilistUrl: string;
+  /** ANIREC_MAL_API_URL: MyAnimeList's API v2 base, for /import mal:<user>. */
+  malApiUrl: string;
+  /** MAL_CLIENT_ID: the server owner's MyAnimeList API client id (a secret: redacted from logs); unset: no /import mal:. */
+  malClientId: string | undefined;
 }
+
+/** Where /import anilist: and mal: read lists (a part of Config, read on its own by services built without one). */
+export type ListImportSettings = Pick<Config, 'anilistUrl' | 'malApiUrl' | 'malClientId'>;
 
 type Env = Record<string, string | undefined>;
 
@@ -135,6 +146,25 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, `"${value}" is not true or false`);
 }
 
+/** ANIREC_ANILIST_URL, ANIREC_MAL_API_URL and MAL_CLIENT_ID, validated. */
+export function readListImportSettings(env: Env = process.env): ListImportSettings {
+  const malClientId = text(env, 'MAL_CLIENT_ID');
+  // Never echo the value: it is a secret.
+  if (malClientId !== undefined && !/^[\x21-\x7e]{8,128}$/.test(malClientId)) {
+    throw new ConfigError('MAL_CLIENT_ID', 'is not a MyAnimeList client id (8 to 128 visible characters, no spaces)');
+  }
+  return {
+    anilistUrl: url(env, 'ANIREC_ANILIST_URL', ANILIST_URL_DEFAULT, ['http:', 'https:']),
+    malApiUrl: url(env, 'ANIREC_MAL_API_URL', MAL_API_URL_DEFAULT, ['http:', 'https:']),
+    malClientId,
+  };
+}
+
+/** The values a logger must never print (pass as createLogger's `secrets`). */
+export function secretsOf(config: Pick<Config, 'discordToken' | 'malClientId' | 'kaggleKey'>): (string | undefined)[] {
+  return [config.discordToken, config.malClientId, config.kaggleKey];
+}
+
 /** Builds and validates the configuration from an environment (process.env by default). */
 export function readConfig(env: Env = process.env): Config {
   const logLevel = (text(env, 'ANIREC_LOG_LEVEL') ?? 'info') as Config['logLevel'];
@@ -178,5 +208,6 @@ export function readConfig(env: Env = process.env): Config {
     metricsPort: text(env, 'ANIREC_METRICS_PORT') === undefined ? undefined : integer(env, 'ANIREC_METRICS_PORT', 0, 0, 65_535),
     metricsHost: text(env, 'ANIREC_METRICS_HOST') ?? '127.0.0.1',
     watchModel: flag(env, 'ANIREC_WATCH_MODEL', true),
+    ...readListImportSettings(env),
   };
 }

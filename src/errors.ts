@@ -19,7 +19,14 @@ export type ErrorCode =
   | 'store_write'
   | 'store_read'
   | 'rate_limited'
-  | 'import_invalid';
+  | 'import_invalid'
+  | 'list_not_found'
+  | 'list_private'
+  | 'list_unavailable'
+  | 'list_busy'
+  | 'list_malformed'
+  | 'list_too_large'
+  | 'list_not_configured';
 
 export class AnirecError extends Error {
   readonly code: ErrorCode;
@@ -142,6 +149,24 @@ export class RateLimitedError extends AnirecError {
 export class ImportInvalidError extends AnirecError {
   constructor(problem: string) {
     super('import_invalid', problem, { problem });
+  }
+}
+
+/** Where a list import reads from: AniList's GraphQL API or MyAnimeList's API v2. */
+export type ListSourceName = 'anilist' | 'mal';
+
+/** Every way fetching a member's list from AniList or MyAnimeList can fail; nothing is imported then. */
+export type ListImportCode = Extract<ErrorCode, `list_${string}`>;
+
+/**
+ * A list that could not be fetched or read. `details` always names `source` and `user`, plus what the
+ * code needs: `retryAfterMs` (list_busy), `reason`/`status`/`seconds` (list_unavailable), `problem`
+ * (list_malformed), `maxEntries` or `maxBytes` (list_too_large), `reason` missing|refused (list_not_configured). Never the
+ * client id: the message and details are safe to log and to show.
+ */
+export class ListImportError extends AnirecError {
+  constructor(code: ListImportCode, readonly source: ListSourceName, readonly user: string, message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+    super(code, `${source} list of "${user}": ${message}`, { source, user, ...details }, options);
   }
 }
 

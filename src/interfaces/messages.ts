@@ -10,6 +10,9 @@ function list(values: unknown): string {
   return Array.isArray(values) && values.length > 0 ? values.map((v) => `"${String(v)}"`).join(', ') : '';
 }
 
+const SOURCE_NAMES: Record<string, string> = { anilist: 'AniList', mal: 'MyAnimeList' };
+const sourceName = (e: AnirecError) => SOURCE_NAMES[String(e.details.source)] ?? String(e.details.source);
+
 const MESSAGES: Record<ErrorCode, Render> = {
   config_invalid: (e) => `configuration: ${e.message}`,
   csv_format: (e) => e.message,
@@ -30,6 +33,26 @@ const MESSAGES: Record<ErrorCode, Render> = {
   store_read: () => 'I could not read your ratings just now. Please try again in a moment.',
   rate_limited: (e) => `Easy there! Try again in ${Math.ceil(Number(e.details.retryAfterMs) / 1000)} s.`,
   import_invalid: (e) => `That file is not a MyAnimeList list export: ${e.message}`,
+  list_not_found: (e) => `${sourceName(e)} has no user called "${String(e.details.user)}". Nothing was imported.`,
+  list_private: (e) =>
+    `${sourceName(e)} keeps the list of "${String(e.details.user)}" private, so I cannot read it. Make it public there (or use /import file: with your export) and try again.`,
+  list_unavailable: (e) => {
+    const why =
+      e.details.reason === 'timeout' ? `did not answer within ${String(e.details.seconds)} s`
+      : e.details.reason === 'status' ? `answered with an error (HTTP ${String(e.details.status)})`
+      : 'could not be reached';
+    return `${sourceName(e)} ${why}. Nothing was imported; try again later.`;
+  },
+  list_busy: (e) => `${sourceName(e)} is busy right now. Nothing was imported; try again in ${Math.max(1, Math.ceil(Number(e.details.retryAfterMs) / 1000))} s.`,
+  list_malformed: (e) => `${sourceName(e)} answered something I could not read (${String(e.details.problem)}). Nothing was imported.`,
+  list_too_large: (e) =>
+    e.details.maxEntries !== undefined
+      ? `That list has more than ${Number(e.details.maxEntries).toLocaleString('en-US')} entries, more than I import at once. Nothing was imported.`
+      : `${sourceName(e)} sent more than ${Math.round(Number(e.details.maxBytes) / 1024 / 1024)} MB for one page of that list, more than I read. Nothing was imported.`,
+  list_not_configured: (e) =>
+    e.details.reason === 'refused'
+      ? `${sourceName(e)} refused this bot's client id (MAL_CLIENT_ID), so I cannot import from it; the bot's owner needs to check it.`
+      : `Importing from ${sourceName(e)} is not set up here: the bot's owner sets MAL_CLIENT_ID (a free client id from myanimelist.net/apiconfig).`,
 };
 
 /** One line for a person: our message for a known error, a short apology for anything else. */
@@ -54,4 +77,5 @@ export const WEB_MESSAGES = {
   queryMissing: 'Add the text to look up: /api/search?q=TEXT.',
   queryTooLong: (max: number) => `The search text is longer than ${max} characters.`,
   notFound: 'There is nothing at this address.',
+  importBodyNotObject: 'The request body must be a JSON object such as {"source": "anilist", "user": "Josh"}.',
 } as const;

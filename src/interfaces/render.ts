@@ -232,16 +232,28 @@ export function renderForgetCancelled(): ReplyView {
   return { content: 'Cancelled: nothing was deleted.', buttons: [], ephemeral: true };
 }
 
+const SOURCE_LABEL = { anilist: 'AniList', mal: 'MyAnimeList' } as const;
+
 export function renderImported(result: ImportResult): ReplyView {
+  const from = result.user !== undefined ? ` from ${SOURCE_LABEL[result.source]} user ${escapeMarkdown(result.user)}` : '';
+  const removed = result.removed > 0 ? ` Removed ${result.removed} that the earlier ${SOURCE_LABEL[result.source]} import set and this list no longer has.` : '';
+  const unknownNames = result.unknownNames.map((n) => escapeMarkdown(truncate(n, 60)));
+  const more = result.unknown - unknownNames.length;
+  const unknown =
+    result.unknown === 0 ? ''
+    : `${result.unknown} anime not in our catalogue${unknownNames.length > 0 ? `: ${unknownNames.join(', ')}${more > 0 ? ` and ${more} more` : ''}` : ''}`;
   const notes = [
-    result.unknown > 0 ? `${result.unknown} anime not in our catalogue` : '',
+    unknown,
     result.planToWatch > 0 ? `${result.planToWatch} plan-to-watch skipped` : '',
+    result.noMalId > 0 ? `${result.noMalId} without a MyAnimeList id skipped` : '',
     result.skipped > 0 ? `${result.skipped} unreadable entries skipped` : '',
   ].filter(Boolean);
   return {
-    content:
-      `Imported ${result.rated} ratings and ${result.watched} watched anime. You have rated ${result.ratedCount} anime.` +
-      (notes.length > 0 ? ` (${notes.join('; ')})` : ''),
+    content: truncate(
+      `Imported ${result.rated} ratings and ${result.watched} watched anime${from}.${removed} You have rated ${result.ratedCount} anime.` +
+        (notes.length > 0 ? ` (${notes.join('; ')})` : ''),
+      LIMITS.content,
+    ),
     ephemeral: true,
   };
 }
@@ -255,7 +267,8 @@ export function renderText(reply: ReplyView): string {
   const plain = (text: string) =>
     text
       .replace(/\[([^\]]*)\]\(([^)]*)\)/g, '$1 <$2>')
-      .replace(/\*\*|__|(?<!\\)_/g, '')
+      // Emphasis underscores sit at a word's edge; one inside a word (MAL_CLIENT_ID) is text, as on Discord.
+      .replace(/\*\*|__|(?<![\\\w])_|(?<!\\)_(?!\w)/g, '')
       .replace(/\\([\\*_~`|>[\]()])/g, '$1');
   const out: string[] = [];
   if (reply.content) out.push(plain(reply.content));

@@ -9,7 +9,7 @@
  * only once the backend confirmed it; reads that fail throw instead of looking like "no ratings", and a
  * store that does not answer in time fails the command ("not saved, try again") instead of hanging it.
  */
-import { ConfigError, StoreReadError, StoreWriteError } from '../errors.js';
+import { ConfigError, StoreReadError, StoreWriteError, type ListSourceName } from '../errors.js';
 import { createKeyedMutex } from './keyedMutex.js';
 import { backendProtocol, openBackend, sqlitePath, type MemberBackend } from './storeBackends.js';
 
@@ -29,6 +29,12 @@ export interface MemberRecord {
   guilds?: string[];
   /** The member left /twins, /affinity and the other server lists (/privacy). */
   hidden?: boolean;
+  /**
+   * Anime ids each list import set, by source (the XML export counts as 'mal'): a re-import of the same
+   * source removes what it set before and the list no longer has. A rating made by hand leaves these lists,
+   * so no import ever removes it. Absent in stores older than list imports.
+   */
+  imports?: Partial<Record<ListSourceName, number[]>>;
 }
 
 export type StoreOperation = 'read' | 'write';

@@ -9,12 +9,15 @@ import type { Anime, Catalogue } from '../data/types.js';
 import { WATCHED } from '../data/types.js';
 import type { AnirecModel } from '../model/anirecModel.js';
 import type { FoldedUser, Neighbour, Profile } from '../model/recommender.js';
-import { InvalidOptionError } from '../errors.js';
+import { InvalidOptionError, type ListSourceName } from '../errors.js';
+import { readListImportSettings } from '../config.js';
+import { fetchList, type FetchedList, type ListImportOptions } from './listImport/index.js';
+import { applyImport, disown, type ImportBook } from './listImport/applyImport.js';
 import { MAX_COUNT, resolveAnime, resolveCount, resolveGenre, resolveType, type TitleLookup } from './resolvers.js';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
 import { parseMalExport } from './malImport.js';
-import { createRateLimiter, type RateLimiter } from './rateLimiter.js';
+import { createImportLimiter, createRateLimiter, type ImportLimiter, type RateLimiter } from './rateLimiter.js';
 import { buildTitleIndex, distinguishingNames, normaliseTitle } from '../data/titles.js';
 import type { MemberRecord, RatingsStore } from './ratingsStore.js';
 import { createCommunityItems, type CommunityItems } from './communityItems.js';
@@ -27,6 +30,13 @@ export interface ServiceDeps {
   store: RatingsStore;
   titles: TitleLookup;
   rateLimiter: RateLimiter;
+  /** Imports per member and per server (default: 3 and 30 per 10 minutes). */
+  importLimiter?: ImportLimiter;
+  /**
+   * Where /import anilist: and mal: read lists, with their limits. Default: ANIREC_ANILIST_URL,
+   * ANIREC_MAL_API_URL and MAL_CLIENT_ID from the environment (config.ts), the limits' defaults.
+   */
+  lists?: ListImportOptions;
   log?: Logger;
   /** Members whose folded vector stays in memory (least recently loaded dropped first). */
   cacheSize?: number;
@@ -130,15 +140,46 @@ export interface RatingsPage {
 }
 
 export interface ImportResult {
+  /** Where the list came from ('mal' for the XML export too). */
+  source: ListSourceName;
+  /** The AniList or MyAnimeList user name; undefined for a file. */
+  user?: string;
   rated: number;
   watched: number;
+  /** Anime the previous import of the same source set that this list no longer has: removed. */
+  removed: number;
   /** Entries naming anime missing from our catalogue (not stored). */
   unknown: number;
+  /** The first of those, by the source's title ("anime #ID" when it gives none). */
+  unknownNames: string[];
   planToWatch: number;
+  /** AniList entries without a MyAnimeList id (skipped). */
+  noMalId: number;
   skipped: number;
   /** The member's ratings after the import. */
   ratedCount: number;
 }
+
+/** What /import reads: a MyAnimeList export (bytes, or a function fetching them) or a user's list on AniList or MyAnimeList. */
+export type ImportSource = Uint8Array | (() => Promise<Uint8Array>) | { list: ListSourceName; user: string };
+
+/** A list fetched for the web page: its ratings the catalogue knows, with titles; nothing is stored. */
+export interface ListPreview {
+  source: ListSourceName;
+  user: string;
+  /** Scored anime the catalogue knows (1..10). */
+  ratings: { animeId: number; name: string; url: string; score: number }[];
+  /** Seen without a score (the page keeps scores only). */
+  watched: number;
+  unknown: number;
+  unknownNames: string[];
+  planToWatch: number;
+  noMalId: number;
+  skipped: number;
+}
+
+/** Unknown anime named in an import's reply. */
+export const UNKNOWN_NAMES_SHOWN = 10;
 
 export interface Choice {
   name: string;
@@ -172,8 +213,14 @@ export interface AnirecService {
   listRatings(userId: string, page?: number): Promise<RatingsPage>;
   /** Deletes everything stored about the member; true when there was something. */
   forget(userId: string): Promise<boolean>;
-  /** `file` may be a function fetching it, so the rate limit is checked before any download. */
-  importList(userId: string, file: Uint8Array | (() => Promise<Uint8Array>)): Promise<ImportResult>;
+  /**
+   * Imports a list, all or nothing: everything is fetched and read first, then stored in one write.
+   * A file may be a function fetching it, so the rate limit (per member and per `guildId`) is checked
+   * before any download.
+   */
+  importList(userId: string, source: ImportSource, where?: { guildId: string | null }): Promise<ImportResult>;
+  /** The web page's "Import my list": the list fetched and mapped, nothing stored; `serverKey` is the shared bucket. */
+  previewList(clientKey: string, source: ListSourceName, user: string, serverKey?: string): Promise<ListPreview>;
   suggestTitles(query: string): Choice[];
   suggestRated(userId: string, query: string): Promise<Choice[]>;
   suggestGenres(query: string): Choice[];
@@ -252,10 +299,22 @@ function truncate(text: string, max: number): string {
 }
 
 /** The service as the bot and the console run it: the model's title index and a per-member rate limit. */
-export function createServiceFor(options: { model: AnirecModel; store: RatingsStore; rateLimitPerMinute: number; log?: Logger; catalogue?: Catalogue }): AnirecService {
+export function createServiceFor(options: {
+  model: AnirecModel;
+  store: RatingsStore;
+  rateLimitPerMinute: number;
+  log?: Logger;
+  catalogue?: Catalogue;
+  /** Where list imports read (config); default the environment's. */
+  lists?: ListImportOptions;
+  /** Imports per member and per server; default 3 and 30 per 10 minutes. */
+  importLimiter?: ImportLimiter;
+}): AnirecService {
   return createService({
     model: options.model,
     store: options.store,
+    ...(options.lists ? { lists: options.lists } : {}),
+    ...(options.importLimiter ? { importLimiter: options.importLimiter } : {}),
     ...(options.catalogue ? { catalogue: options.catalogue } : {}),
     titles: buildTitleIndex(options.catalogue ?? options.model.catalogue),
     rateLimiter: createRateLimiter({ perMinute: options.rateLimitPerMinute }),
@@ -265,6 +324,10 @@ export function createServiceFor(options: { model: AnirecModel; store: RatingsSt
 
 export function createService(deps: ServiceDeps): AnirecService {
   const { model, store, titles, rateLimiter } = deps;
+  const importLimiter = deps.importLimiter ?? createImportLimiter();
+  let listOptions = deps.lists;
+  // Read once, when first needed: a service built without `lists` reads the same variables as config.ts.
+  const listSettings = (): ListImportOptions => (listOptions ??= readListImportSettings());
   const log = deps.log ?? silentLogger;
   const catalogue = deps.catalogue ?? model.catalogue;
   const nItems = catalogue.anime.length;
@@ -368,16 +431,19 @@ export function createService(deps: ServiceDeps): AnirecService {
    */
   const changeRatings = async <T>(
     userId: string,
-    change: (ratings: Record<string, number>) => T,
+    change: (ratings: Record<string, number>, book: ImportBook) => T,
   ): Promise<{ member: Member; result: T }> => {
     let before: Record<string, number> | undefined;
     const outcome = await store.update(userId, (current) => {
       before = current?.ratings;
       const ratings = { ...(current?.ratings ?? {}) };
-      const result = change(ratings);
+      // Which anime each import set (copied: the change may run again on a newer record).
+      const book: ImportBook = { ...current?.imports };
+      const result = change(ratings, book);
       // Everything else stored about the member (servers, privacy) stays as it was.
-      const { vector: _vector, modelFingerprint: _fingerprint, ...kept } = current ?? { ratings };
-      const record: MemberRecord = { ...kept, ratings, updatedAt: Date.now() };
+      const { vector: _vector, modelFingerprint: _fingerprint, imports: _imports, ...kept } = current ?? { ratings };
+      const imports = Object.fromEntries(Object.entries(book).filter(([, ids]) => ids !== undefined && ids.length > 0));
+      const record: MemberRecord = { ...kept, ratings, ...(Object.keys(imports).length > 0 ? { imports } : {}), updatedAt: Date.now() };
       const member = memberFrom(record, true);
       if (member.folded !== undefined) {
         record.vector = encodeVector(model.exportUser(member.folded));
@@ -524,9 +590,10 @@ export function createService(deps: ServiceDeps): AnirecService {
       const itemIx = resolveAnime(titles, catalogue, anime);
       if (!Number.isInteger(score) || score < 1 || score > 10) throw new InvalidOptionError('score', `${score} is not a whole number from 1 to 10`);
       const animeId = String(catalogue.anime[itemIx]!.animeId);
-      const { member, result: previous } = await changeRatings(userId, (ratings) => {
+      const { member, result: previous } = await changeRatings(userId, (ratings, book) => {
         const before = ratings[animeId];
         ratings[animeId] = score;
+        disown(book, Number(animeId));
         return before;
       });
       log.debug(`member ${userId} rated anime ${animeId}: ${score}`);
@@ -541,9 +608,10 @@ export function createService(deps: ServiceDeps): AnirecService {
       if (existing === undefined || existing.record.ratings[animeId] === undefined) {
         return { anime: view(itemIx), removed: false, ratedCount: existing ? countRated(existing.record.ratings) : 0 };
       }
-      const { member, result: removed } = await changeRatings(userId, (ratings) => {
+      const { member, result: removed } = await changeRatings(userId, (ratings, book) => {
         const had = ratings[animeId] !== undefined;
         delete ratings[animeId];
+        disown(book, Number(animeId));
         return had;
       });
       return { anime: view(itemIx), removed, ratedCount: countRated(member.record.ratings) };
@@ -672,27 +740,44 @@ export function createService(deps: ServiceDeps): AnirecService {
       return Boolean(record.hidden);
     },
 
-    async importList(userId, file) {
-      rateLimiter.take(userId);
-      const parsed = await parseMalExport(typeof file === 'function' ? await file() : file);
-      let rated = 0;
-      let watched = 0;
-      let unknown = 0;
-      const { member } = await changeRatings(userId, (ratings) => {
-        // The store may apply a change more than once (another process wrote first): count afresh.
-        rated = watched = unknown = 0;
-        for (const entry of parsed.entries) {
-          if (!catalogue.ixByAnimeId.has(entry.animeId)) {
-            unknown++;
-            continue;
-          }
-          ratings[String(entry.animeId)] = entry.score;
-          if (entry.score === WATCHED) watched++;
-          else rated++;
-        }
-      });
-      log.info(`member ${userId} imported ${rated} ratings and ${watched} watched entries (${unknown} unknown anime)`);
-      return { rated, watched, unknown, planToWatch: parsed.planToWatch, skipped: parsed.skipped, ratedCount: countRated(member.record.ratings) };
+    async importList(userId, source, where) {
+      importLimiter.take(userId, where?.guildId ?? null);
+      // Everything is fetched and read before the one write: a failure here stores nothing.
+      const list: FetchedList =
+        source instanceof Uint8Array || typeof source === 'function'
+          ? { source: 'mal', user: '', noMalId: 0, ...(await parseMalExport(typeof source === 'function' ? await source() : source)) }
+          : await fetchList(source.list, source.user, listSettings());
+      const knows = (animeId: number) => catalogue.ixByAnimeId.has(animeId);
+      const { member, result: applied } = await changeRatings(userId, (ratings, book) => applyImport(ratings, book, list.source, list.entries, knows));
+      const from = list.user === '' ? 'a MyAnimeList export' : `${list.source} user ${list.user}`;
+      log.info(`member ${userId} imported ${applied.rated} ratings and ${applied.watched} watched entries from ${from} (${applied.unknown.length} unknown anime, ${applied.removed} removed)`);
+      return {
+        source: list.source,
+        ...(list.user !== '' ? { user: list.user } : {}),
+        rated: applied.rated,
+        watched: applied.watched,
+        removed: applied.removed,
+        unknown: applied.unknown.length,
+        unknownNames: applied.unknown.slice(0, UNKNOWN_NAMES_SHOWN).map((e) => e.title ?? `anime #${e.animeId}`),
+        planToWatch: list.planToWatch,
+        noMalId: list.noMalId,
+        skipped: list.skipped,
+        ratedCount: countRated(member.record.ratings),
+      };
+    },
+
+    async previewList(clientKey, source, user, serverKey = 'web') {
+      importLimiter.take(clientKey, serverKey);
+      const list = await fetchList(source, user, listSettings());
+      const preview: ListPreview = { source, user, ratings: [], watched: 0, unknown: 0, unknownNames: [], planToWatch: list.planToWatch, noMalId: list.noMalId, skipped: list.skipped };
+      for (const entry of list.entries) {
+        const itemIx = catalogue.ixByAnimeId.get(entry.animeId);
+        if (itemIx === undefined) {
+          if (preview.unknown++ < UNKNOWN_NAMES_SHOWN) preview.unknownNames.push(entry.title ?? `anime #${entry.animeId}`);
+        } else if (entry.score === WATCHED) preview.watched++;
+        else preview.ratings.push({ animeId: entry.animeId, name: catalogue.anime[itemIx]!.name, url: animeUrl(entry.animeId), score: entry.score });
+      }
+      return preview;
     },
 
     suggestTitles(query) {

@@ -121,16 +121,25 @@ describe('bad input through a fake Discord', () => {
     expect(reply.data.content).toBe('That file is not a MyAnimeList list export: it is a damaged .gz file');
   });
 
+  it('given a fourth import by the same member within 10 minutes then the import limit answers and nothing is stored', async () => {
+    const file = ctx.fake.attachment('animelist.xml', malExport([{ id: 1000, title: 'x', score: 9, status: 'Completed' }]));
+    const reply = await ctx.fake.slash('import', { file }, { user: ctx.fake.member(2) });
+    expect(reply.ephemeral).toBe(true);
+    expect(reply.data.content).toMatch(/^Easy there! Try again in \d+ s\.$/);
+    expect(await ctx.bot.store.get(ctx.fake.member(2).id)).toBeUndefined();
+  });
+
   it('given an attachment larger than 5 MB then /import refuses it without downloading it all', async () => {
     const file = ctx.fake.attachment('huge.xml', Buffer.alloc(6 * 1024 * 1024, 0x20));
-    const reply = await ctx.fake.slash('import', { file }, { user: ctx.fake.member(2) });
+    // Another member: imports are limited to 3 per member per 10 minutes, and member 2 used them above.
+    const reply = await ctx.fake.slash('import', { file }, { user: ctx.fake.member(21) });
     expect(reply.data.content).toBe('That file is not a MyAnimeList list export: it is larger than 5 MB');
   });
 
   it('given an attachment URL that answers 404 then /import says the download failed', async () => {
     const file = ctx.fake.attachment('gone.xml', '<myanimelist/>');
     file.attachment.url = file.attachment.url.replace('/attachments/', '/missing/');
-    const reply = await ctx.fake.slash('import', { file }, { user: ctx.fake.member(2) });
+    const reply = await ctx.fake.slash('import', { file }, { user: ctx.fake.member(22) });
     expect(reply.ephemeral).toBe(true);
     expect(reply.data.content).toBe('download failed: I could not download the attachment (HTTP 404)');
     ctx.fake.unhandled.length = 0; // the 404 was the point

@@ -188,7 +188,7 @@ describe('the bot through a fake Discord', () => {
     expect(reply.callbackType).toBe(5);
     expect(reply.ephemeral).toBe(true);
     expect(reply.data.content).toBe(
-      'Imported 1 ratings and 1 watched anime. You have rated 2 anime. (1 anime not in our catalogue; 1 plan-to-watch skipped)',
+      'Imported 1 ratings and 1 watched anime. You have rated 2 anime. (1 anime not in our catalogue: anime #99999; 1 plan-to-watch skipped)',
     );
     expect(reply.data.allowed_mentions).toEqual(NO_PING);
     expect((await ctx.bot.store.get(user.id))?.ratings).toEqual({ '1000': 9, '1001': -1 });

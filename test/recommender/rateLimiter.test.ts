@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RateLimitedError } from '../../src/errors.js';
 import { describeError } from '../../src/interfaces/messages.js';
-import { createRateLimiter } from '../../src/recommender/rateLimiter.js';
+import { createImportLimiter, createRateLimiter } from '../../src/recommender/rateLimiter.js';
 
 describe('createRateLimiter', () => {
   it('given 3 per minute then the 4th call within the minute is refused with the wait until the next token', () => {
@@ -41,5 +41,42 @@ describe('createRateLimiter', () => {
     limiter.take('a');
     limiter.take('a');
     expect(() => limiter.take('a')).toThrow(RateLimitedError);
+  });
+});
+
+describe('createRateLimiter with a capacity per window', () => {
+  it('given 3 per 10 minutes then the 4th waits 200 s, and waitFor says so without spending', () => {
+    let now = 0;
+    const limiter = createRateLimiter({ capacity: 3, windowMs: 600_000, now: () => now });
+    expect(limiter.waitFor('a')).toBe(0);
+    for (let k = 0; k < 3; k++) limiter.take('a');
+    expect(limiter.waitFor('a')).toBe(200_000);
+    expect(limiter.waitFor('a')).toBe(200_000);
+    expect(() => limiter.take('a')).toThrow(RateLimitedError);
+    now = 200_000;
+    expect(limiter.waitFor('a')).toBe(0);
+    limiter.take('a');
+  });
+});
+
+describe('createImportLimiter', () => {
+  it('given a member over their limit then they are refused without spending the server\'s bucket', () => {
+    let now = 0;
+    const limiter = createImportLimiter({ perMember: 1, perServer: 2, windowMs: 60_000, now: () => now });
+    limiter.take('a', 'g');
+    for (let k = 0; k < 5; k++) expect(() => limiter.take('a', 'g')).toThrow(RateLimitedError);
+    limiter.take('b', 'g'); // the server still had its second token
+    const refused = (() => {
+      try {
+        limiter.take('c', 'g');
+      } catch (error) {
+        return error as RateLimitedError;
+      }
+      return undefined;
+    })();
+    expect(refused?.retryAfterMs).toBe(30_000);
+    limiter.take('c', null); // a DM counts only against the member
+    now = 60_000;
+    limiter.take('a', 'g');
   });
 });

@@ -215,7 +215,7 @@ describe('createService similar, ratings, unrate, forget, import', () => {
       <anime><series_animedb_id>1008</series_animedb_id><my_score>0</my_score><my_status>Plan to Watch</my_status></anime>
     </myanimelist>`;
     const result = await service.importList('u1', Buffer.from(xml));
-    expect(result).toEqual({ rated: 1, watched: 1, unknown: 1, planToWatch: 1, skipped: 0, ratedCount: 3 });
+    expect(result).toEqual({ source: 'mal', rated: 1, watched: 1, removed: 0, unknown: 1, unknownNames: ['anime #99999'], planToWatch: 1, noMalId: 0, skipped: 0, ratedCount: 3 });
     expect((await store.get('u1'))!.ratings).toEqual({ '1000': 9, '1004': -1, '1002': 4 });
     const picks = await service.recommend('u1', { count: 25 });
     expect(picks.picks.map((p) => p.anime.itemIx)).not.toContain(4);

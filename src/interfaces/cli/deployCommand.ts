@@ -1,5 +1,5 @@
 /** `anirec deploy-commands`: registers the slash commands the bot loads, in one guild or globally. */
-import { readConfig } from '../../config.js';
+import { readConfig, secretsOf } from '../../config.js';
 import { loadCommands } from '../commandRegistry.js';
 import { deployCommands } from '../discord/deploy.js';
 import { createLogger } from '../../log.js';
@@ -20,7 +20,7 @@ export async function runDeploy(argv: string[]): Promise<number> {
     process.stderr.write(`anirec deploy-commands: set ${missing.join(' and ')} (in the environment or .env) first\n`);
     return 1;
   }
-  const log = createLogger({ level: config.logLevel, secrets: [config.discordToken] });
+  const log = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
   const { commands, rejected } = await loadCommands();
   for (const problem of rejected) log.warn(`commands/${problem}`);
   const result = await deployCommands({

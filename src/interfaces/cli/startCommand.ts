@@ -6,7 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { composeApp } from '../../app/compose.js';
 import { chooseModelSource, hasTrainedModel, loadOrTrainModel } from '../../app/modelSource.js';
-import { readConfig, type Config } from '../../config.js';
+import { readConfig, secretsOf, type Config } from '../../config.js';
 import { createLogger, type Logger } from '../../log.js';
 import type { LiveService } from '../../recommender/liveService.js';
 import type { RatingsStore } from '../../recommender/ratingsStore.js';
@@ -100,7 +100,7 @@ export async function runStart(argv: string[]): Promise<number> {
   const flags = parseOptions(argv, { console: { type: 'boolean' } });
   const started = performance.now();
   const config = readConfig();
-  const log = createLogger({ level: config.logLevel, secrets: [config.discordToken] });
+  const log = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
   const useDiscord = config.discordToken !== undefined && flags.console !== true;
   const ready = () =>
     log.info(`ready in ${((performance.now() - started) / 1000).toFixed(2)} s, RSS ${megabytes(process.memoryUsage().rss)}`);

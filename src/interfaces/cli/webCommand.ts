@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { composeApp } from '../../app/compose.js';
-import { readConfig } from '../../config.js';
+import { readConfig, secretsOf } from '../../config.js';
 import { createLogger } from '../../log.js';
 import { startConfiguredWeb } from '../web/server.js';
 import { intOption, parseOptions } from './args.js';
@@ -34,7 +34,7 @@ const command: Subcommand = {
     const args = parseOptions(argv, { port: { type: 'string' }, host: { type: 'string' }, eval: { type: 'string' } });
     const config = readConfig();
     const port = intOption('port', args.port, config.webPort ?? DEFAULT_WEB_PORT, 0, 65_535);
-    const log = createLogger({ level: config.logLevel, secrets: [config.discordToken] });
+    const log = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
     const app = await composeApp(config, log);
     try {
       const web = await startConfiguredWeb({ ...config, evalDir: args.eval === undefined ? config.evalDir : resolve(args.eval), webHost: args.host ?? config.webHost }, app.live.service, port, log);

@@ -4,7 +4,7 @@
  * default so nothing the bot echoes can ping anyone.
  */
 import { Client, Events, GatewayIntentBits } from 'discord.js';
-import type { Config } from '../../config.js';
+import { secretsOf, type Config } from '../../config.js';
 import { createLogger, type Logger } from '../../log.js';
 import type { AnirecModel } from '../../model/anirecModel.js';
 import type { RatingsStore } from '../../recommender/ratingsStore.js';
@@ -38,12 +38,12 @@ export interface RunningBot {
 
 export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   const { config, model, store } = options;
-  const log = options.log ?? createLogger({ level: config.logLevel, secrets: [config.discordToken] });
+  const log = options.log ?? createLogger({ level: config.logLevel, secrets: secretsOf(config) });
   if (config.discordToken === undefined) throw new Error('startBot needs config.discordToken (DISCORD_TOKEN)');
 
   const { commands, rejected } = await loadCommands();
   for (const problem of rejected) log.warn(`commands/${problem}`);
-  const service = options.service ?? createServiceFor({ model, store, rateLimitPerMinute: config.rateLimitPerMinute, log, ...(options.catalogue ? { catalogue: options.catalogue } : {}) });
+  const service = options.service ?? createServiceFor({ model, store, rateLimitPerMinute: config.rateLimitPerMinute, log, lists: { anilistUrl: config.anilistUrl, malApiUrl: config.malApiUrl, malClientId: config.malClientId }, ...(options.catalogue ? { catalogue: options.catalogue } : {}) });
 
   const client = new Client({
     // GuildVoiceStates (not privileged): who sits in which voice channel, for /watch-party channel:<voice>.

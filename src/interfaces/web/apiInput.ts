@@ -4,6 +4,8 @@
  * are tested without a server.
  */
 import type { Catalogue } from '../../data/types.js';
+import type { ListSourceName } from '../../errors.js';
+import { LIST_SOURCES, resolveListUser } from '../../recommender/listImport/index.js';
 import type { HeldRating, RecommendOptions } from '../../recommender/service.js';
 import { WEB_MESSAGES } from '../messages.js';
 
@@ -82,4 +84,19 @@ export function parseCountQuery(query: unknown): string | null {
   if (count === undefined || count === '') return null;
   if (typeof count !== 'string') throw new WebInputError(WEB_MESSAGES.badField('count', 'a whole number from 1 to 25'));
   return count;
+}
+
+export interface ImportRequest {
+  source: ListSourceName;
+  user: string;
+}
+
+/** The body of POST /api/import: `{"source": "anilist" | "mal", "user": "NAME"}`. */
+export function parseImportBody(body: unknown): ImportRequest {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new WebInputError(WEB_MESSAGES.importBodyNotObject);
+  const { source, user } = body as Record<string, unknown>;
+  if (typeof source !== 'string' || !(LIST_SOURCES as readonly string[]).includes(source)) throw new WebInputError(WEB_MESSAGES.badField('source', '"anilist" or "mal"'));
+  if (typeof user !== 'string') throw new WebInputError(WEB_MESSAGES.badField('user', 'a user name such as "Josh"'));
+  // resolveListUser's InvalidOptionError becomes a 400 with its own words.
+  return { source: source as ListSourceName, user: resolveListUser(source as ListSourceName, user) };
 }

@@ -11,12 +11,12 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
 import type { Anime } from '../../data/types.js';
-import { InvalidOptionError, isAnirecError } from '../../errors.js';
+import { InvalidOptionError, isAnirecError, type ErrorCode } from '../../errors.js';
 import { silentLogger, type Logger } from '../../log.js';
 import { createRateLimiter } from '../../recommender/rateLimiter.js';
 import { animeUrl, type AnimeView, type AnirecService } from '../../recommender/service.js';
 import { describeError, WEB_MESSAGES } from '../messages.js';
-import { BODY_LIMIT_BYTES, parseAnimeIdParam, parseCountQuery, parseRecommendBody, parseSearchQuery, WebInputError } from './apiInput.js';
+import { BODY_LIMIT_BYTES, parseAnimeIdParam, parseCountQuery, parseImportBody, parseRecommendBody, parseSearchQuery, WebInputError } from './apiInput.js';
 import { chartPath, readEvalReport, REPORT_CHARTS, type ReportChart } from './report.js';
 
 export interface WebServerOptions {
@@ -70,6 +70,17 @@ function animeJson(anime: Anime | AnimeView): AnimeJson {
   };
 }
 
+/** HTTP status of a failed list import (the words come from messages.ts, as everywhere). */
+const LIST_STATUS: Partial<Record<ErrorCode, number>> = {
+  list_not_found: 404,
+  list_private: 403,
+  list_too_large: 422,
+  list_malformed: 502,
+  list_unavailable: 502,
+  list_busy: 503,
+  list_not_configured: 503,
+};
+
 function sendError(reply: FastifyReply, status: number, message: string): FastifyReply {
   return reply.code(status).header('cache-control', 'no-store').send({ error: message });
 }
@@ -110,6 +121,12 @@ export async function createWebServer(options: WebServerOptions): Promise<Fastif
         return sendError(reply, 429, describeError(error));
       }
       if (error.code === 'invalid_option' || error.code === 'unknown_title' || error.code === 'ambiguous_title') return sendError(reply, 400, describeError(error));
+      const listStatus = LIST_STATUS[error.code];
+      if (listStatus !== undefined) {
+        if (error.code === 'list_busy') reply.header('retry-after', String(Math.max(1, Math.ceil(Number(error.details.retryAfterMs) / 1000))));
+        else if (error.code === 'list_unavailable' || error.code === 'list_malformed') log.warn(`web import: ${error.message}`);
+        return sendError(reply, listStatus, describeError(error));
+      }
     }
     const known = describeFastifyError(error);
     if (known !== undefined) return sendError(reply, known.status, known.message);
@@ -162,6 +179,18 @@ export async function createWebServer(options: WebServerOptions): Promise<Fastif
         score: pick.score,
         because: pick.because.map((a) => ({ animeId: a.animeId, name: a.name })),
       })),
+    };
+  });
+
+  // "Import my list": the server fetches the list (AniList and MyAnimeList allow no browser to do it:
+  // MyAnimeList wants the client id, which stays here) and answers it mapped; the page keeps it, we don't.
+  app.post('/api/import', async (request, reply) => {
+    const { source, user } = parseImportBody(request.body);
+    const preview = await service.previewList(clientKey(request), source, user);
+    reply.header('cache-control', 'no-store');
+    return {
+      ...preview,
+      ratings: preview.ratings.map((r) => ({ animeId: r.animeId, name: r.name, url: r.url, score: r.score })),
     };
   });
 

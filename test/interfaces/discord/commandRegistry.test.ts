@@ -43,7 +43,11 @@ describe('loadCommands', () => {
       ['count', 4, false, false, 1, 25],
     ]);
     expect(brief('unrate')).toEqual([['anime', 3, true, true, undefined, undefined]]);
-    expect(brief('import')).toEqual([['file', 11, true, false, undefined, undefined]]);
+    expect(brief('import')).toEqual([
+      ['file', 11, false, false, undefined, undefined],
+      ['anilist', 3, false, false, undefined, undefined],
+      ['mal', 3, false, false, undefined, undefined],
+    ]);
     expect(brief('ratings')).toEqual([]);
     expect(brief('forget-me')).toEqual([]);
     expect(brief('affinity')).toEqual([['member', 6, true, false, undefined, undefined]]);

@@ -10,17 +10,27 @@ import { createLogger } from '../../../src/log.js';
 import { createRateLimiter } from '../../../src/recommender/rateLimiter.js';
 import { openRatingsStore, type RatingsStore } from '../../../src/recommender/ratingsStore.js';
 import { createService } from '../../../src/recommender/service.js';
+import { CLIENT_ID, startFakeListServers, type FakeListServers } from '../../recommender/listImport/fakeListServers.js';
 import { trainPlantedModel } from '../../recommender/plantedModel.js';
 import { autocomplete, button, callbackOf, chatInput, deliver, startLoopback, webhookOf, type Loopback } from './loopback.js';
 
 let loop: Loopback;
 let store: RatingsStore;
+let lists: FakeListServers;
 const logLines: string[] = [];
 
 beforeAll(async () => {
   const { model } = await trainPlantedModel();
   store = await openRatingsStore(`sqlite://${join(mkdtempSync(join(tmpdir(), 'anirec-')), 's.sqlite')}`);
-  const service = createService({ model, store, titles: buildTitleIndex(model.catalogue), rateLimiter: createRateLimiter({ perMinute: 1000 }) });
+  lists = await startFakeListServers();
+  lists.lists.set('kana', { format: 'POINT_5', entries: [{ idMal: 1008, title: 'Action Story 3', score: 4 }, { idMal: 99_001, title: 'Frieren', score: 5 }] });
+  const service = createService({
+    model,
+    store,
+    titles: buildTitleIndex(model.catalogue),
+    rateLimiter: createRateLimiter({ perMinute: 1000 }),
+    lists: { anilistUrl: lists.anilistUrl, malApiUrl: lists.malApiUrl, malClientId: CLIENT_ID, timeoutMs: 1000 },
+  });
   const log = createLogger({ level: 'info', write: (l) => logLines.push(l) });
   const { commands } = await loadCommands();
   // A command that fails in a way we did not plan, to see the apology path.
@@ -37,6 +47,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await loop.close();
   await store.close();
+  await lists.close();
 });
 
 async function send(payload: ReturnType<typeof chatInput>) {
@@ -129,9 +140,33 @@ describe('dispatcher with the real commands', () => {
     const deferred = await send(payload);
     expect(deferred.body).toEqual({ type: 5, data: { flags: 64 } });
     expect((await edited).body).toMatchObject({
-      content: 'Imported 1 ratings and 0 watched anime. You have rated 1 anime. (1 anime not in our catalogue)',
+      content: 'Imported 1 ratings and 0 watched anime. You have rated 1 anime. (1 anime not in our catalogue: anime #5)',
       allowed_mentions: { parse: [] },
     });
+  });
+
+  it('given /import anilist:<user> then a deferred reply edited with the counts, the unknown anime named', async () => {
+    const owner = '1600000000000000016';
+    const payload = chatInput(owner, 'import', [{ name: 'anilist', type: 3, value: 'kana' }]);
+    const edited = loop.waitFor((r) => webhookOf(payload)(r) && r.method === 'PATCH');
+    const deferred = await send(payload);
+    expect(deferred.body).toEqual({ type: 5, data: { flags: 64 } });
+    expect((await edited).body).toMatchObject({
+      content: 'Imported 1 ratings and 0 watched anime from AniList user kana. You have rated 1 anime. (1 anime not in our catalogue: Frieren)',
+      allowed_mentions: { parse: [] },
+    });
+    expect((await store.get(owner))?.ratings).toEqual({ '1008': 8 });
+  });
+
+  it('given /import with two sources then one ephemeral line, nothing deferred or fetched', async () => {
+    const asked = lists.anilistRequests.length;
+    const payload = chatInput('1600000000000000017', 'import', [
+      { name: 'anilist', type: 3, value: 'kana' },
+      { name: 'mal', type: 3, value: 'kana' },
+    ]);
+    const r = await send(payload);
+    expect(r.body).toMatchObject({ type: 4, data: { content: 'import: give one source at a time, not anilist and mal', flags: 64 } });
+    expect(lists.anilistRequests.length).toBe(asked);
   });
 
   it('given /import of a file that is not an export then the answer says why', async () => {

@@ -12,6 +12,8 @@ import { startWebServer, type RunningWebServer } from '../../../src/interfaces/w
 import { evaluateAll } from '../../../src/model/evaluate.js';
 import { openRatingsStore, type RatingsStore } from '../../../src/recommender/ratingsStore.js';
 import { createServiceFor, type AnirecService } from '../../../src/recommender/service.js';
+import type { ImportLimiter } from '../../../src/recommender/rateLimiter.js';
+import type { ListImportOptions } from '../../../src/recommender/listImport/index.js';
 import { trainPlantedModel, type PlantedModel } from '../../recommender/plantedModel.js';
 
 export interface WebFixture {
@@ -24,12 +26,18 @@ export interface WebFixture {
   close(): Promise<void>;
 }
 
-export async function prepareWebFixture(options: { serviceRateLimit?: number } = {}): Promise<WebFixture> {
+export async function prepareWebFixture(options: { serviceRateLimit?: number; lists?: ListImportOptions; importLimiter?: ImportLimiter } = {}): Promise<WebFixture> {
   const trained = await trainPlantedModel();
   const root = mkdtempSync(join(tmpdir(), 'anirec-web-'));
   const storeFile = join(root, 'store.sqlite');
   const store = await openRatingsStore(`sqlite://${storeFile}`, { onError: () => undefined });
-  const service = createServiceFor({ model: trained.model, store, rateLimitPerMinute: options.serviceRateLimit ?? 100_000 });
+  const service = createServiceFor({
+    model: trained.model,
+    store,
+    rateLimitPerMinute: options.serviceRateLimit ?? 100_000,
+    ...(options.lists ? { lists: options.lists } : {}),
+    ...(options.importLimiter ? { importLimiter: options.importLimiter } : {}),
+  });
   const evalDir = join(root, 'eval');
   const dataset = await loadDataset(trained.dataDir, { cache: false });
   writeEvalResults(await evaluateAll(dataset, ['global-mean', 'baseline', 'popularity'], { seed: 42, log: () => {} }), evalDir);

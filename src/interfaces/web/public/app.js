@@ -145,6 +145,7 @@ $('chosen-similar').addEventListener('click', () => chosen && showSimilar(chosen
 
 // --- the visitor's ratings ---------------------------------------------------------------------
 function rate(anime, score) {
+  // No `from`: a rating made here belongs to the visitor, not to an import.
   const entry = { animeId: anime.animeId, name: anime.name, url: anime.url, score };
   const at = ratings.findIndex((r) => r.animeId === anime.animeId);
   if (at >= 0) ratings[at] = entry;
@@ -184,6 +185,40 @@ $('clear-ratings').addEventListener('click', () => {
   saveRatings();
   renderRatings();
   refreshPicks();
+});
+
+// --- "Import my list": the server fetches and maps the list, the browser keeps it -----------------
+// Imported entries carry `from` (the source): importing the same source again replaces them, and a
+// rating made here by hand (which has no `from`) stays unless the list names the anime.
+function mergeImport(source, imported) {
+  const incoming = new Map(imported.map((r) => [r.animeId, { animeId: r.animeId, name: r.name, url: r.url, score: r.score, from: source }]));
+  const kept = ratings.filter((r) => !incoming.has(r.animeId) && r.from !== source);
+  ratings = [...incoming.values(), ...kept];
+  saveRatings();
+  renderRatings();
+  refreshPicks();
+}
+$('import-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const source = $('import-source').value;
+  const user = $('import-user').value.trim();
+  if (user === '') return;
+  const button = $('import-button');
+  button.disabled = true;
+  $('import-note').textContent = 'Importing…';
+  try {
+    const result = await api('/api/import', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ source, user }) });
+    mergeImport(source, result.ratings);
+    const notes = [
+      result.watched > 0 ? `${result.watched} seen without a score left out` : '',
+      result.unknown > 0 ? `${result.unknown} not in our catalogue${result.unknownNames.length > 0 ? ` (${result.unknownNames.join(', ')}${result.unknown > result.unknownNames.length ? ', …' : ''})` : ''}` : '',
+    ].filter(Boolean);
+    $('import-note').textContent = `Imported ${result.ratings.length} ratings of ${result.user}.${notes.length > 0 ? ` ${notes.join('; ')}.` : ''}`;
+  } catch (error) {
+    $('import-note').textContent = error instanceof Error ? error.message : String(error);
+  } finally {
+    button.disabled = false;
+  }
 });
 
 // --- picks and similar anime ---------------------------------------------------------------------
