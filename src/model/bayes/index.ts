@@ -1,0 +1,4 @@
+/** The Bayesian factor model's public API. */
+export { BayesModel, fitChain, scoredRows, BAYES_NO_RATINGS, type BayesFoldedUser } from './model.js';
+export { DEFAULT_BAYES_OPTIONS, resolveBayesOptions, type BayesOptions } from './options.js';
+export { runChain, type ChainResult, type Posterior, type SweepRecord } from './gibbs.js';
