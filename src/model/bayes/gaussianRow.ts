@@ -24,11 +24,14 @@ export function rowScratch(k: number): RowScratch {
 /**
  * The conditional of the row whose entries are cols[from..to) with scores[from..to) against `other`
  * (rows of k: factors, then bias). Writes into out[outAt..outAt+k): a draw when random is given, the
- * conditional mean (the MAP solve fold-in uses) when it is null. False if A was not positive definite.
+ * conditional mean (the MAP solve fold-in uses) when it is null. shift (dim numbers at shiftAt): a fixed
+ * vector added to this row's factors in every prediction (the member's implicit part). False if A was
+ * not positive definite.
  */
 export function sampleRow(
   other: Float64Array, cols: Int32Array, scores: Float32Array, from: number, to: number,
   globalMean: number, alpha: number, hyper: Hyper, s: RowScratch, out: Float64Array, outAt: number, random: (() => number) | null,
+  shift?: Float64Array, shiftAt = 0,
 ): boolean {
   const { k, a, b, f } = s;
   const dim = k - 1;
@@ -37,8 +40,10 @@ export function sampleRow(
   f[dim] = 1;
   for (let e = from; e < to; e++) {
     const o = cols[e]! * k;
+    let t = scores[e]! - globalMean - other[o + dim]!;
     for (let d = 0; d < dim; d++) f[d] = other[o + d]!;
-    const t = scores[e]! - globalMean - other[o + dim]!;
+    // A member's implicit part s_u is fixed while their own row is drawn: it moves the target.
+    if (shift) for (let d = 0; d < dim; d++) t -= shift[shiftAt + d]! * f[d]!;
     for (let p = 0; p < k; p++) {
       const fp = f[p]!;
       b[p] = b[p]! + t * fp;

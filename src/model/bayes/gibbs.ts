@@ -12,6 +12,7 @@ import { createRandom, gaussian } from '../../random.js';
 import type { Csr } from '../sparse.js';
 import { sampleGamma } from './distributions.js';
 import { rowScratch, sampleRow } from './gaussianRow.js';
+import { createImplicitState, refreshMemberStats, sampleImplicit } from './implicitBlock.js';
 import type { BayesOptions } from './options.js';
 import { initialHyper, resampleHyper, type Hyper } from './wishart.js';
 
@@ -27,6 +28,8 @@ export interface ChainInput {
   byItem: Csr;
   globalMean: number;
   validation?: ScoredRows;
+  /** Every training row (watched included) by member and by anime: the implicit block's history. */
+  history?: { byUser: Csr; byItem: Csr };
 }
 
 /** What the chain keeps: posterior means over the kept sweeps, and (optionally) some sampled tables. */
@@ -35,9 +38,11 @@ export interface Posterior {
   nUsers: number;
   nItems: number;
   globalMean: number;
-  /** nUsers x k and nItems x k: factors, then bias; averaged over the kept sweeps. */
+  /** nUsers x k and nItems x k: factors, then bias; averaged over the kept sweeps (members' implicit part included). */
   users: Float32Array;
   items: Float32Array;
+  /** nItems x dim: the implicit block's y_j averaged over the kept sweeps (empty without it), for fold-in. */
+  implicitItems: Float32Array;
   /** Sampled tables kept for 'samples' serving (empty for 'mean'). */
   samples: { users: Float32Array; items: Float32Array }[];
   /** Mean over kept sweeps of the noise precision and of the members' hyperparameters (fold-in's prior). */
@@ -87,6 +92,7 @@ interface Chosen {
   meanRmse: number;
   userMean: Float64Array;
   itemMean: Float64Array;
+  yMean: Float64Array;
   alpha: number;
   userHyper: Hyper;
 }
@@ -97,6 +103,7 @@ interface Accumulator {
   predictionSum: Float64Array;
   userSum: Float64Array;
   itemSum: Float64Array;
+  ySum: Float64Array;
 }
 
 /**
@@ -116,9 +123,20 @@ export function runChain(input: ChainInput, options: BayesOptions, fixed?: { bur
   for (let r = 0; r < nItems; r++) for (let d = 0; d < k - 1; d++) items[r * k + d] = gaussian(random) * options.initScale;
   const userCounts = Int32Array.from({ length: nUsers }, (_, u) => byUser.indptr[u + 1]! - byUser.indptr[u]!);
   const itemCounts = Int32Array.from({ length: nItems }, (_, i) => byItem.indptr[i + 1]! - byItem.indptr[i]!);
-  const userHyper = initialHyper(k, 1);
-  const itemHyper = initialHyper(k, 1);
+  const userHyper = initialHyper(k, options.mapPrecision);
+  const itemHyper = initialHyper(k, options.mapPrecision);
   let alpha = 1;
+  const dim = k - 1;
+  const implicit = options.implicit && input.history ? createImplicitState(input.history.byUser, input.history.byItem, dim) : undefined;
+  const yHyper = initialHyper(dim, options.mapPrecision);
+  const inHistory = implicit ? (j: number) => implicit.members.indptr[j + 1]! > implicit.members.indptr[j]! : () => false;
+  // Members as predictions see them: p_u + s_u (the same array as users without the implicit block).
+  const effUsers = implicit ? new Float64Array(nUsers * k) : users;
+  const refreshEffective = () => {
+    if (!implicit) return;
+    effUsers.set(users);
+    for (let u = 0; u < nUsers; u++) for (let d = 0; d < dim; d++) effUsers[u * k + d] = effUsers[u * k + d]! + implicit.s[u * dim + d]!;
+  };
   const scratch = rowScratch(k);
   const validation = fixed ? undefined : input.validation;
   const maxSweeps = fixed ? fixed.sweeps : options.maxSweeps;
@@ -127,9 +145,10 @@ export function runChain(input: ChainInput, options: BayesOptions, fixed?: { bur
   const nVal = validation?.users.length ?? 0;
   const acc: Accumulator[] = grid.map((burnIn) => ({
     burnIn, count: 0, predictionSum: new Float64Array(nVal), userSum: new Float64Array(nUsers * k), itemSum: new Float64Array(nItems * k),
+    ySum: new Float64Array(implicit ? nItems * dim : 0),
   }));
   const keep = options.serve === 'samples' ? options.keptSamples : 0;
-  let best: Chosen = { burnIn: grid[0]!, sweeps: maxSweeps, rmse: Number.POSITIVE_INFINITY, meanRmse: Number.NaN, userMean: new Float64Array(0), itemMean: new Float64Array(0), alpha: 1, userHyper: userHyper };
+  let best: Chosen = { burnIn: grid[0]!, sweeps: maxSweeps, rmse: Number.POSITIVE_INFINITY, meanRmse: Number.NaN, userMean: new Float64Array(0), itemMean: new Float64Array(0), yMean: new Float64Array(0), alpha: 1, userHyper: userHyper };
   const alphaSum = new Map<number, number>();
   const hyperSums = new Map<number, { mu: Float64Array; lambda: Float64Array }>();
   const samples: { sweep: number; users: Float32Array; items: Float32Array }[] = [];
@@ -139,25 +158,36 @@ export function runChain(input: ChainInput, options: BayesOptions, fixed?: { bur
 
   for (let sweep = 1; sweep <= maxSweeps; sweep++) {
     const t0 = performance.now();
-    resampleHyper(userHyper, users, nUsers, ratedUser, options.prior, random);
-    sweepSide(users, items, byUser, userCounts, userHyper);
-    resampleHyper(itemHyper, items, nItems, ratedItem, options.prior, random);
-    const sse = sweepSide(items, users, byItem, itemCounts, itemHyper, true);
-    alpha = sampleGamma(options.noiseShape + byItem.indices.length / 2, options.noiseRate + sse / 2, random);
+    // Warm-up: conditional means under a fixed ridge; then Gibbs proper.
+    const warm = sweep <= options.mapSweeps;
+    const draw = warm ? null : random;
+    if (!warm) resampleHyper(userHyper, users, nUsers, ratedUser, options.prior, random);
+    sweepSide(users, items, byUser, userCounts, userHyper, draw, false, implicit?.s);
+    refreshEffective();
+    if (!warm) resampleHyper(itemHyper, items, nItems, ratedItem, options.prior, random);
+    const sse = sweepSide(items, effUsers, byItem, itemCounts, itemHyper, draw, true);
+    if (!warm) alpha = sampleGamma(options.noiseShape + byItem.indices.length / 2, options.noiseRate + sse / 2, random);
+    if (implicit) {
+      if (!warm) resampleHyper(yHyper, implicit.y, nItems, inHistory, options.prior, random);
+      refreshMemberStats(implicit, byUser, effUsers, items, k, globalMean);
+      sampleImplicit(implicit, alpha, yHyper, draw);
+      refreshEffective();
+    }
 
     const record: SweepRecord = { sweep, alpha, seconds: 0 };
     for (const a of acc) {
       if (sweep <= a.burnIn) continue;
       a.count++;
-      for (let e = 0; e < users.length; e++) a.userSum[e] = a.userSum[e]! + users[e]!;
+      for (let e = 0; e < effUsers.length; e++) a.userSum[e] = a.userSum[e]! + effUsers[e]!;
       for (let e = 0; e < items.length; e++) a.itemSum[e] = a.itemSum[e]! + items[e]!;
+      if (implicit) for (let e = 0; e < implicit.y.length; e++) a.ySum[e] = a.ySum[e]! + implicit.y[e]!;
       alphaSum.set(a.burnIn, (alphaSum.get(a.burnIn) ?? 0) + alpha);
       let h = hyperSums.get(a.burnIn);
       if (!h) hyperSums.set(a.burnIn, (h = { mu: new Float64Array(k), lambda: new Float64Array(k * k) }));
       for (let e = 0; e < k; e++) h.mu[e] = h.mu[e]! + userHyper.mu[e]!;
       for (let e = 0; e < k * k; e++) h.lambda[e] = h.lambda[e]! + userHyper.lambda[e]!;
     }
-    if (keep > 0 && sweep > grid[0]!) samples.push({ sweep, users: Float32Array.from(users), items: Float32Array.from(items) });
+    if (keep > 0 && sweep > grid[0]!) samples.push({ sweep, users: Float32Array.from(effUsers), items: Float32Array.from(items) });
     if (validation && nVal > 0) {
       const { users: vu, items: vi, scores: vs } = validation;
       let sampleSse = 0;
@@ -166,7 +196,7 @@ export function runChain(input: ChainInput, options: BayesOptions, fixed?: { bur
       const sums = acc.map(() => 0);
       const meanSums = acc.map(() => 0);
       for (let n = 0; n < nVal; n++) {
-        const p = predictRow(users, items, vu[n]!, vi[n]!, k, globalMean);
+        const p = predictRow(effUsers, items, vu[n]!, vi[n]!, k, globalMean);
         sampleSse += (clamp(p) - vs[n]!) ** 2;
         for (let c = 0; c < acc.length; c++) {
           const a = acc[c]!;
@@ -191,7 +221,7 @@ export function runChain(input: ChainInput, options: BayesOptions, fixed?: { bur
         if (rmse < best.rmse) {
           best = {
             burnIn: a.burnIn, sweeps: sweep, rmse, meanRmse: meanFactor[String(a.burnIn)]!, userMean: divide(a.userSum, a.count), itemMean: divide(a.itemSum, a.count),
-            alpha: alphaSum.get(a.burnIn)! / a.count, userHyper: meanHyper(k, hyperSums.get(a.burnIn)!, a.count),
+            yMean: divide(a.ySum, a.count), alpha: alphaSum.get(a.burnIn)! / a.count, userHyper: meanHyper(k, hyperSums.get(a.burnIn)!, a.count),
           };
         }
       }
@@ -208,13 +238,11 @@ export function runChain(input: ChainInput, options: BayesOptions, fixed?: { bur
     const count = Math.max(1, a.count);
     const h = hyperSums.get(a.burnIn);
     return {
-      burnIn: a.burnIn, sweeps: maxSweeps, rmse: Number.NaN, meanRmse: Number.NaN, userMean: divide(a.userSum, count), itemMean: divide(a.itemSum, count),
+      burnIn: a.burnIn, sweeps: maxSweeps, rmse: Number.NaN, meanRmse: Number.NaN, userMean: divide(a.userSum, count), itemMean: divide(a.itemSum, count), yMean: divide(a.ySum, count),
       alpha: (alphaSum.get(a.burnIn) ?? alpha * count) / count, userHyper: h ? meanHyper(k, h, count) : userHyper,
     };
   })();
-  // Rows nobody rated get their side's mean: their draws are the prior's and average to it.
   const userHyperMean = chosen.userHyper;
-  for (let r = 0; r < nUsers; r++) if (userCounts[r] === 0) chosen.userMean.set(userHyperMean.mu, r * k);
   const kept = samples.filter((s) => s.sweep > chosen.burnIn && s.sweep <= chosen.sweeps);
   const step = keep > 0 ? Math.max(1, Math.floor(kept.length / keep)) : 1;
   const thinned = keep > 0 ? kept.filter((_, n) => (kept.length - 1 - n) % step === 0).slice(-keep) : [];
@@ -222,6 +250,7 @@ export function runChain(input: ChainInput, options: BayesOptions, fixed?: { bur
     posterior: {
       k, nUsers, nItems, globalMean,
       users: Float32Array.from(chosen.userMean), items: Float32Array.from(chosen.itemMean),
+      implicitItems: Float32Array.from(chosen.yMean),
       samples: thinned.map((s) => ({ users: s.users, items: s.items })),
       alpha: chosen.alpha,
       userHyper: userHyperMean, itemHyper,
@@ -234,8 +263,12 @@ export function runChain(input: ChainInput, options: BayesOptions, fixed?: { bur
     seconds: (performance.now() - started) / 1000,
   };
 
-  /** Samples every row of one side; returns the training SSE when asked (after the anime, the sweep's state). */
-  function sweepSide(mine: Float64Array, other: Float64Array, csr: Csr, counts: Int32Array, hyper: Hyper, sse = false): number {
+  /**
+   * Samples every row of one side (conditional means when draw is null); returns the training SSE when
+   * asked (after the anime, the sweep's state). shift: the members' implicit parts, when drawing members.
+   * Rows nobody rated take their side's mean: their draws would be the prior's and average to it.
+   */
+  function sweepSide(mine: Float64Array, other: Float64Array, csr: Csr, counts: Int32Array, hyper: Hyper, draw: (() => number) | null, sse: boolean, shift?: Float64Array): number {
     let total = 0;
     for (let r = 0; r < csr.nRows; r++) {
       if (counts[r] === 0) {
@@ -243,7 +276,7 @@ export function runChain(input: ChainInput, options: BayesOptions, fixed?: { bur
         continue;
       }
       const from = csr.indptr[r]!, to = csr.indptr[r + 1]!;
-      if (!sampleRow(other, csr.indices, csr.values, from, to, globalMean, alpha, hyper, scratch, mine, r * k, random)) {
+      if (!sampleRow(other, csr.indices, csr.values, from, to, globalMean, alpha, hyper, scratch, mine, r * k, draw, shift, r * dim)) {
         throw new Error(`the conditional of row ${r} is not positive definite`);
       }
       if (sse) {

@@ -49,7 +49,10 @@ function meanScore(data: TrainingData, rows: Uint32Array): number {
 export function fitChain(data: TrainingData, rows: Uint32Array, options: BayesOptions, validation?: Uint32Array, fixed?: { burnIn: number; sweeps: number }): ChainResult {
   const byUser = buildCsr(data.ratings, rows, { by: 'user', explicitOnly: true, nUsers: data.nUsers });
   const byItem = buildCsr(data.ratings, rows, { by: 'item', explicitOnly: true, nUsers: data.nUsers });
-  return runChain({ byUser, byItem, globalMean: meanScore(data, rows), ...(validation ? { validation: scoredRows(data, validation) } : {}) }, options, fixed);
+  const history = options.implicit
+    ? { byUser: buildCsr(data.ratings, rows, { by: 'user', nUsers: data.nUsers }), byItem: buildCsr(data.ratings, rows, { by: 'item', nUsers: data.nUsers }) }
+    : undefined;
+  return runChain({ byUser, byItem, globalMean: meanScore(data, rows), ...(validation ? { validation: scoredRows(data, validation) } : {}), ...(history ? { history } : {}) }, options, fixed);
 }
 
 export class BayesModel implements Recommender {
@@ -126,25 +129,32 @@ export class BayesModel implements Recommender {
 
   foldIn(profile: Profile): BayesFoldedUser {
     const p = this.posterior;
+    const dim = p.k - 1;
     const cols: number[] = [];
     const scores: number[] = [];
+    // The implicit part: every anime in the profile (watched ones too), as the chain's s_u.
+    const shift = new Float64Array(dim);
+    let history = 0;
     for (let j = 0; j < profile.itemIx.length; j++) {
       const i = profile.itemIx[j]!;
-      if (profile.score[j]! >= 1 && i >= 0 && i < p.nItems) {
+      if (!(i >= 0 && i < p.nItems)) continue;
+      history++;
+      if (p.implicitItems.length > 0) for (let d = 0; d < dim; d++) shift[d] = shift[d]! + p.implicitItems[i * dim + d]!;
+      if (profile.score[j]! >= 1) {
         cols.push(i);
         scores.push(profile.score[j]!);
       }
     }
-    const row = new Float32Array(p.k);
-    if (cols.length === 0) {
-      row.set(p.userHyper.mu);
-      return { model: 'bayes', row, fallback: BAYES_NO_RATINGS };
-    }
+    if (history > 0) for (let d = 0; d < dim; d++) shift[d] = shift[d]! / Math.sqrt(history);
     const out = new Float64Array(p.k);
-    const other = foldInItems(p);
-    sampleRow(other, Int32Array.from(cols), Float32Array.from(scores), 0, cols.length, p.globalMean, p.alpha, p.userHyper, rowScratch(p.k), out, 0, null);
-    row.set(out);
-    return { model: 'bayes', row };
+    if (cols.length > 0) {
+      sampleRow(foldInItems(p), Int32Array.from(cols), Float32Array.from(scores), 0, cols.length, p.globalMean, p.alpha, p.userHyper, rowScratch(p.k), out, 0, null, shift, 0);
+    } else {
+      out.set(p.userHyper.mu);
+    }
+    const row = new Float32Array(p.k);
+    for (let d = 0; d < p.k; d++) row[d] = out[d]! + (d < dim ? shift[d]! : 0);
+    return cols.length > 0 ? { model: 'bayes', row } : { model: 'bayes', row, fallback: BAYES_NO_RATINGS };
   }
 
   predictFolded(user: FoldedUser, itemIx: number): number {
