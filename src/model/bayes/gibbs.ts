@@ -168,7 +168,7 @@ export function runChain(input: ChainInput, options: BayesOptions, fixed?: { bur
     const sse = sweepSide(items, effUsers, byItem, itemCounts, itemHyper, draw, true);
     if (!warm) alpha = sampleGamma(options.noiseShape + byItem.indices.length / 2, options.noiseRate + sse / 2, random);
     if (implicit) {
-      if (!warm) resampleHyper(yHyper, implicit.y, nItems, inHistory, options.prior, random);
+      if (!warm) resampleHyper(yHyper, implicit.y, nItems, inHistory, options.prior, random, true);
       refreshMemberStats(implicit, byUser, effUsers, items, k, globalMean);
       sampleImplicit(implicit, alpha, yHyper, draw);
       refreshEffective();

@@ -102,6 +102,7 @@ export function sampleImplicit(st: ImplicitState, alpha: number, hyper: Hyper, r
     }
     a.fill(0);
     b.fill(0);
+    // Σ c_u² G_u y_j is (Σ c_u² G_u) y_j: accumulate the sum once, multiply once (saves a dim² per member).
     for (let e = from; e < to; e++) {
       const u = members.indices[e]!;
       const cu = c[u]!;
@@ -109,11 +110,14 @@ export function sampleImplicit(st: ImplicitState, alpha: number, hyper: Hyper, r
       const o = u * dd, go = u * dim;
       for (let p = 0; p < dim; p++) {
         const row = p * dim;
-        let gy = 0;
-        for (let q = 0; q < dim; q++) gy += gram[o + row + q]! * y[jo + q]!;
-        b[p] = b[p]! + cu * (grad[go + p]! + cu * gy);
+        b[p] = b[p]! + cu * grad[go + p]!;
         for (let q = 0; q <= p; q++) a[row + q] = a[row + q]! + c2 * gram[o + row + q]!;
       }
+    }
+    for (let p = 0; p < dim; p++) {
+      let ay = 0;
+      for (let q = 0; q < dim; q++) ay += (q <= p ? a[p * dim + q]! : a[q * dim + p]!) * y[jo + q]!;
+      b[p] = b[p]! + ay;
     }
     for (let p = 0; p < dim; p++) {
       const row = p * dim;

@@ -8,6 +8,8 @@
  * it is read from the spread of the rows themselves instead of tuned.
  * The Wishart draw is Bartlett's: with W* = B Bᵀ and A lower triangular (A_ii² ~ χ²(ν - i), A_ij ~ N(0,1)),
  * Λ = B A Aᵀ Bᵀ. B = C⁻ᵀ where W*⁻¹ = C Cᵀ, so W* itself is never formed.
+ * (The implicit block's y_j hold their mean at zero, as SVD++ pulls them: a common shift of every y_j
+ * moves each member's s_u along with their own mean μ_U, so a free mean there is barely identified.)
  */
 import { gaussian } from '../../random.js';
 import { choleskyInPlace, solveUpper, symmetrize } from './dense.js';
@@ -44,6 +46,7 @@ export function initialHyper(k: number, precision: number): Hyper {
  */
 export function resampleHyper(
   hyper: Hyper, table: Float32Array | Float64Array, n: number, include: (r: number) => boolean, prior: NormalWishartPrior, random: () => number,
+  zeroMean = false,
 ): void {
   const { k } = hyper;
   const mean = new Float64Array(k);
@@ -55,6 +58,8 @@ export function resampleHyper(
     for (let a = 0; a < k; a++) mean[a] = mean[a]! + table[o + a]!;
   }
   if (count > 0) for (let a = 0; a < k; a++) mean[a] = mean[a]! / count;
+  // zeroMean: μ is held at 0 and only Λ is drawn (a Wishart about the origin).
+  if (zeroMean) mean.fill(0);
   // scatter = N S, lower triangle, about the rows' mean.
   const m = new Float64Array(k * k);
   const dev = new Float64Array(k);
@@ -70,7 +75,7 @@ export function resampleHyper(
   }
   const betaStar = prior.beta0 + count;
   // μ0 = 0: the mean's prior pulls it towards no offset at all.
-  const shrink = (prior.beta0 * count) / betaStar;
+  const shrink = zeroMean ? 0 : (prior.beta0 * count) / betaStar;
   for (let a = 0; a < k; a++) {
     const ra = a * k;
     for (let b = 0; b <= a; b++) m[ra + b] = m[ra + b]! + shrink * mean[a]! * mean[b]!;
@@ -106,7 +111,7 @@ export function resampleHyper(
   for (let a = 0; a < k; a++) z[a] = gaussian(random) / Math.sqrt(betaStar);
   solveUpper(r, z, k);
   const muStar = count / betaStar;
-  for (let a = 0; a < k; a++) hyper.mu[a] = muStar * mean[a]! + z[a]!;
+  for (let a = 0; a < k; a++) hyper.mu[a] = zeroMean ? 0 : muStar * mean[a]! + z[a]!;
   for (let a = 0; a < k; a++) {
     let s = 0;
     for (let b = 0; b < k; b++) s += lambda[a * k + b]! * hyper.mu[b]!;
