@@ -30,6 +30,8 @@ export interface ChainInput {
   validation?: ScoredRows;
   /** Every training row (watched included) by member and by anime: the implicit block's history. */
   history?: { byUser: Csr; byItem: Csr };
+  /** Anime side features (genres, type) by anime and by feature: the anime's own feature block. */
+  features?: { byItem: Csr; byFeature: Csr };
 }
 
 /** What the chain keeps: posterior means over the kept sweeps, and (optionally) some sampled tables. */
@@ -137,6 +139,16 @@ export function runChain(input: ChainInput, options: BayesOptions, fixed?: { bur
     effUsers.set(users);
     for (let u = 0; u < nUsers; u++) for (let d = 0; d < dim; d++) effUsers[u * k + d] = effUsers[u * k + d]! + implicit.s[u * dim + d]!;
   };
+  // The anime side's twin (the hybrid's genre and type rows, sampled): q_i' = q_i + |F(i)|^-1/2 Σ_f w_f.
+  const featureBlock = options.itemFeatures && input.features ? createImplicitState(input.features.byItem, input.features.byFeature, dim) : undefined;
+  const wHyper = initialHyper(dim, options.mapPrecision);
+  const hasItems = featureBlock ? (f: number) => featureBlock.members.indptr[f + 1]! > featureBlock.members.indptr[f]! : () => false;
+  const effItems = featureBlock ? new Float64Array(nItems * k) : items;
+  const refreshEffectiveItems = () => {
+    if (!featureBlock) return;
+    effItems.set(items);
+    for (let i = 0; i < nItems; i++) for (let d = 0; d < dim; d++) effItems[i * k + d] = effItems[i * k + d]! + featureBlock.s[i * dim + d]!;
+  };
   const scratch = rowScratch(k);
   const validation = fixed ? undefined : input.validation;
   const maxSweeps = fixed ? fixed.sweeps : options.maxSweeps;
@@ -162,14 +174,21 @@ export function runChain(input: ChainInput, options: BayesOptions, fixed?: { bur
     const warm = sweep <= options.mapSweeps;
     const draw = warm ? null : random;
     if (!warm) resampleHyper(userHyper, users, nUsers, ratedUser, options.prior, random);
-    sweepSide(users, items, byUser, userCounts, userHyper, draw, false, implicit?.s);
+    sweepSide(users, effItems, byUser, userCounts, userHyper, draw, false, implicit?.s);
     refreshEffective();
     if (!warm) resampleHyper(itemHyper, items, nItems, ratedItem, options.prior, random);
-    const sse = sweepSide(items, effUsers, byItem, itemCounts, itemHyper, draw, true);
+    const sse = sweepSide(items, effUsers, byItem, itemCounts, itemHyper, draw, true, featureBlock?.s);
+    refreshEffectiveItems();
     if (!warm) alpha = sampleGamma(options.noiseShape + byItem.indices.length / 2, options.noiseRate + sse / 2, random);
+    if (featureBlock) {
+      if (!warm) resampleHyper(wHyper, featureBlock.y, featureBlock.members.nRows, hasItems, options.prior, random, true);
+      refreshMemberStats(featureBlock, byItem, effItems, effUsers, k, globalMean);
+      sampleImplicit(featureBlock, alpha, wHyper, draw);
+      refreshEffectiveItems();
+    }
     if (implicit) {
       if (!warm) resampleHyper(yHyper, implicit.y, nItems, inHistory, options.prior, random, true);
-      refreshMemberStats(implicit, byUser, effUsers, items, k, globalMean);
+      refreshMemberStats(implicit, byUser, effUsers, effItems, k, globalMean);
       sampleImplicit(implicit, alpha, yHyper, draw);
       refreshEffective();
     }
@@ -179,7 +198,7 @@ export function runChain(input: ChainInput, options: BayesOptions, fixed?: { bur
       if (sweep <= a.burnIn) continue;
       a.count++;
       for (let e = 0; e < effUsers.length; e++) a.userSum[e] = a.userSum[e]! + effUsers[e]!;
-      for (let e = 0; e < items.length; e++) a.itemSum[e] = a.itemSum[e]! + items[e]!;
+      for (let e = 0; e < effItems.length; e++) a.itemSum[e] = a.itemSum[e]! + effItems[e]!;
       if (implicit) for (let e = 0; e < implicit.y.length; e++) a.ySum[e] = a.ySum[e]! + implicit.y[e]!;
       alphaSum.set(a.burnIn, (alphaSum.get(a.burnIn) ?? 0) + alpha);
       let h = hyperSums.get(a.burnIn);
@@ -187,7 +206,7 @@ export function runChain(input: ChainInput, options: BayesOptions, fixed?: { bur
       for (let e = 0; e < k; e++) h.mu[e] = h.mu[e]! + userHyper.mu[e]!;
       for (let e = 0; e < k * k; e++) h.lambda[e] = h.lambda[e]! + userHyper.lambda[e]!;
     }
-    if (keep > 0 && sweep > grid[0]!) samples.push({ sweep, users: Float32Array.from(effUsers), items: Float32Array.from(items) });
+    if (keep > 0 && sweep > grid[0]!) samples.push({ sweep, users: Float32Array.from(effUsers), items: Float32Array.from(effItems) });
     if (validation && nVal > 0) {
       const { users: vu, items: vi, scores: vs } = validation;
       let sampleSse = 0;
@@ -196,7 +215,7 @@ export function runChain(input: ChainInput, options: BayesOptions, fixed?: { bur
       const sums = acc.map(() => 0);
       const meanSums = acc.map(() => 0);
       for (let n = 0; n < nVal; n++) {
-        const p = predictRow(effUsers, items, vu[n]!, vi[n]!, k, globalMean);
+        const p = predictRow(effUsers, effItems, vu[n]!, vi[n]!, k, globalMean);
         sampleSse += (clamp(p) - vs[n]!) ** 2;
         for (let c = 0; c < acc.length; c++) {
           const a = acc[c]!;
@@ -281,7 +300,9 @@ export function runChain(input: ChainInput, options: BayesOptions, fixed?: { bur
       }
       if (sse) {
         for (let e = from; e < to; e++) {
-          const residual = csr.values[e]! - predictRow(other, mine, csr.indices[e]!, r, k, globalMean);
+          let z = predictRow(other, mine, csr.indices[e]!, r, k, globalMean);
+          if (shift) for (let d = 0; d < dim; d++) z += shift[r * dim + d]! * other[csr.indices[e]! * k + d]!;
+          const residual = csr.values[e]! - z;
           total += residual * residual;
         }
       }

@@ -9,7 +9,7 @@
  */
 import { ModelFitError } from '../../errors.js';
 import type { FitReport, FoldedUser, Neighbour, Profile, Recommender, TrainingData } from '../recommender.js';
-import { buildCsr } from '../sparse.js';
+import { buildCsr, type Csr } from '../sparse.js';
 import { cosineNeighbours } from '../baselines/factorModel.js';
 import { runChain, type ChainResult, type Posterior, type ScoredRows } from './gibbs.js';
 import { rowScratch, sampleRow } from './gaussianRow.js';
@@ -52,7 +52,33 @@ export function fitChain(data: TrainingData, rows: Uint32Array, options: BayesOp
   const history = options.implicit
     ? { byUser: buildCsr(data.ratings, rows, { by: 'user', nUsers: data.nUsers }), byItem: buildCsr(data.ratings, rows, { by: 'item', nUsers: data.nUsers }) }
     : undefined;
-  return runChain({ byUser, byItem, globalMean: meanScore(data, rows), ...(validation ? { validation: scoredRows(data, validation) } : {}), ...(history ? { history } : {}) }, options, fixed);
+  const features = options.itemFeatures ? itemFeatureCsr(data) : undefined;
+  return runChain({
+    byUser, byItem, globalMean: meanScore(data, rows),
+    ...(validation ? { validation: scoredRows(data, validation) } : {}), ...(history ? { history } : {}), ...(features ? { features } : {}),
+  }, options, fixed);
+}
+
+/** Anime x (genres, then types) as CSRs both ways: the anime feature block's rows. */
+function itemFeatureCsr(data: TrainingData): { byItem: Csr; byFeature: Csr } {
+  const { catalogue } = data;
+  const nItems = data.ratings.nItems;
+  const nGenres = catalogue.genreNames.length;
+  const nFeatures = nGenres + catalogue.typeNames.length;
+  const pairs: [number, number][] = [];
+  for (let i = 0; i < nItems; i++) {
+    for (const g of catalogue.genreIx[i] ?? []) pairs.push([i, g]);
+    const t = catalogue.typeIx[i] ?? -1;
+    if (t >= 0) pairs.push([i, nGenres + t]);
+  }
+  const build = (rows: number, cols: number, list: [number, number][]): Csr => {
+    const sorted = [...list].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    const indptr = new Uint32Array(rows + 1);
+    for (const [r] of sorted) indptr[r + 1]!++;
+    for (let r = 0; r < rows; r++) indptr[r + 1]! += indptr[r]!;
+    return { nRows: rows, nCols: cols, indptr, indices: Int32Array.from(sorted, (p) => p[1]), values: new Float32Array(sorted.length).fill(1) };
+  };
+  return { byItem: build(nItems, nFeatures, pairs), byFeature: build(nFeatures, nItems, pairs.map(([i, f]) => [f, i])) };
 }
 
 export class BayesModel implements Recommender {

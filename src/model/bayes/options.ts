@@ -24,6 +24,8 @@ export interface BayesOptions {
   noiseRate: number;
   /** SVD++-style implicit block: every anime in a member's history (watched included) adds y_j to them. */
   implicit: boolean;
+  /** The anime's genres and type as features of the anime (the hybrid's genre layer, sampled the same way). */
+  itemFeatures: boolean;
   /**
    * Warm-up sweeps that take each row's conditional mean (ALS with a fixed ridge, mapPrecision) before
    * sampling starts: from small random factors the hyperprior reads a tiny spread, pulls every row to
@@ -56,6 +58,7 @@ export const DEFAULT_BAYES_OPTIONS: Readonly<Omit<BayesOptions, 'log'>> = Object
   noiseShape: 1,
   noiseRate: 1,
   implicit: true,
+  itemFeatures: false,
   mapSweeps: 3,
   mapPrecision: 10,
   initScale: 0.1,

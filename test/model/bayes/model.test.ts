@@ -4,7 +4,7 @@ import { Baseline } from '../../../src/model/baselines/baseline.js';
 import { BayesModel, BAYES_NO_RATINGS } from '../../../src/model/bayes/index.js';
 import { makePlantedData, profileOf, testRmse } from '../plantedData.js';
 
-const { data, unknownUser, unratedItem } = makePlantedData();
+const { data, unknownUser, unratedItem, planted } = makePlantedData();
 
 describe('BayesModel', () => {
   it('given planted tastes it beats biases only on test RMSE, choosing its schedule on validation', async () => {
@@ -53,5 +53,23 @@ describe('BayesModel', () => {
     const a = testRmse(data, (u, i) => mean.predict(u, i));
     const b = testRmse(data, (u, i) => samples.predict(u, i));
     expect(Math.abs(a - b)).toBeLessThan(0.1);
+  });
+
+  it('with anime features, an anime nobody rated is predicted from its genre: its group\'s fans rate it above its haters', async () => {
+    const model = new BayesModel({ dim: 4, sweeps: 30, burnIn: 8, seed: 2, itemFeatures: true });
+    await model.fit({ ...data, splits: { ...data.splits, validation: new Uint32Array(0) } });
+    const action = planted.catalogue.genreNames.indexOf('Action');
+    const group = planted.groupOfItem.findIndex((_, i) => planted.catalogue.genreIx[i]![0] === action);
+    const groupOf = planted.groupOfItem[group]!;
+    const trained = (u: number) => data.ratings.userIds[u] !== undefined && !Array.from(data.splits.heldOutUsers).includes(u);
+    const mean = (users: number[]) => users.reduce((a, u) => a + model.predict(u, unratedItem), 0) / users.length;
+    const fans = Array.from(planted.lovedGroup.keys()).filter((u) => planted.lovedGroup[u] === groupOf && trained(u));
+    const haters = Array.from(planted.hatedGroup.keys()).filter((u) => planted.hatedGroup[u] === groupOf && trained(u));
+    expect(mean(fans)).toBeGreaterThan(mean(haters) + 1);
+    // Without the feature block it is the same anime for everyone but their bias.
+    const plain = new BayesModel({ dim: 4, sweeps: 30, burnIn: 8, seed: 2 });
+    await plain.fit({ ...data, splits: { ...data.splits, validation: new Uint32Array(0) } });
+    const plainGap = fans.reduce((a, u) => a + plain.predict(u, unratedItem), 0) / fans.length - haters.reduce((a, u) => a + plain.predict(u, unratedItem), 0) / haters.length;
+    expect(mean(fans) - mean(haters)).toBeGreaterThan(plainGap + 1);
   });
 });
