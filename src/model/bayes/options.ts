@@ -22,9 +22,17 @@ export interface BayesOptions {
   /** Gamma(shape, rate) prior of the noise precision α (weak: the data sets α). */
   noiseShape: number;
   noiseRate: number;
-  /** SVD++-style implicit block: every anime in a member's history (watched included) adds y_j to them. */
+  /**
+   * SVD++-style implicit block: every anime in a member's history (watched included) adds y_j to them.
+   * Real sample, 5-fold CV (dim 16, burn-in 10 of 40 sweeps, no anime features): 1.2490 without, 1.2410
+   * with (better in each fold).
+   */
   implicit: boolean;
-  /** The anime's genres and type as features of the anime (the hybrid's genre layer, sampled the same way). */
+  /**
+   * The anime's genres and type as features of the anime (the hybrid's genre layer, sampled the same way).
+   * Real sample, 5-fold CV (bench/bayesCv.ts, dim 16, burn-in 10 of 40 sweeps): 1.2410 ± 0.008 without,
+   * 1.2187 ± 0.006 with (better in each fold).
+   */
   itemFeatures: boolean;
   /**
    * Warm-up sweeps that take each row's conditional mean (ALS with a fixed ridge, mapPrecision) before
@@ -58,7 +66,7 @@ export const DEFAULT_BAYES_OPTIONS: Readonly<Omit<BayesOptions, 'log'>> = Object
   noiseShape: 1,
   noiseRate: 1,
   implicit: true,
-  itemFeatures: false,
+  itemFeatures: true,
   mapSweeps: 3,
   mapPrecision: 10,
   initScale: 0.1,

@@ -67,7 +67,7 @@ describe('BayesModel', () => {
     const haters = Array.from(planted.hatedGroup.keys()).filter((u) => planted.hatedGroup[u] === groupOf && trained(u));
     expect(mean(fans)).toBeGreaterThan(mean(haters) + 1);
     // Without the feature block it is the same anime for everyone but their bias.
-    const plain = new BayesModel({ dim: 4, sweeps: 30, burnIn: 8, seed: 2 });
+    const plain = new BayesModel({ dim: 4, sweeps: 30, burnIn: 8, seed: 2, itemFeatures: false });
     await plain.fit({ ...data, splits: { ...data.splits, validation: new Uint32Array(0) } });
     const plainGap = fans.reduce((a, u) => a + plain.predict(u, unratedItem), 0) / fans.length - haters.reduce((a, u) => a + plain.predict(u, unratedItem), 0) / haters.length;
     expect(mean(fans) - mean(haters)).toBeGreaterThan(plainGap + 1);
