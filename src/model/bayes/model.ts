@@ -91,6 +91,14 @@ export class BayesModel implements Recommender {
     this.options = resolveBayesOptions(options);
   }
 
+  /** A model from a posterior read back from disk (tfFormat.ts). */
+  static fromPosterior(options: Partial<BayesOptions>, posterior: Posterior, schedule?: { burnIn: number; sweeps: number }): BayesModel {
+    const model = new BayesModel(options);
+    model.post = posterior;
+    model.chosen = schedule;
+    return model;
+  }
+
   async fit(data: TrainingData): Promise<FitReport> {
     const started = performance.now();
     const o = this.options;
