@@ -19,9 +19,10 @@ import { MODEL_NAMES, createModel } from './registry.js';
 
 /**
  * The peers of the holdout table, in this order, where the registry has them: biases only, item-kNN on
- * baseline residuals (Surprise's KNNBaseline), Funk SVD and SVD++ (Surprise's SVD, SVDpp) and LIBMF.
+ * baseline residuals (Surprise's KNNBaseline), Funk SVD and SVD++ (Surprise's SVD, SVDpp), LIBMF, and the
+ * Gibbs-sampled Bayesian factor model (bayes/), which chooses its burn-in on the same validation tenth.
  */
-export const HOLDOUT_PEERS = ['global-mean', 'baseline', 'knn-baseline', 'item-knn', 'funk-svd', 'svdpp', 'libmf'] as const;
+export const HOLDOUT_PEERS = ['global-mean', 'baseline', 'knn-baseline', 'item-knn', 'funk-svd', 'svdpp', 'libmf', 'bayes'] as const;
 
 /**
  * Peers with fixed settings (Surprise's defaults) need no validation rows: they are fitted on every row of

@@ -109,6 +109,14 @@ export const MODELS: readonly ModelEntry[] = [
       return new (mod.ImplicitModel as new () => Recommender)();
     },
   },
+  {
+    name: 'bayes',
+    summary: 'Bayesian factor model (BPMF with biases), Gibbs-sampled; burn-in and kept sweeps chosen on validation',
+    create: async () => {
+      const mod = await importLazily('./bayes/index.js');
+      return new (mod.BayesModel as new () => Recommender)();
+    },
+  },
   { name: 'anirec', summary: 'the composite the bot serves: explicit embedding + WRMF', create: async () => new AnirecAdapter() },
   { name: 'funk-svd', summary: "Surprise's SVD: biased MF by SGD (100 factors, 20 epochs), fold-in by ridge", create: eager(() => new FunkSvd()) },
   { name: 'svdpp', summary: "Surprise's SVD++: SVD plus implicit factors of every row a user has (watched included)", create: eager(() => new SvdPp()) },
