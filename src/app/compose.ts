@@ -13,6 +13,7 @@ import { createLiveService, type LiveService } from '../recommender/liveService.
 import { createImportLimiter, createRateLimiter } from '../recommender/rateLimiter.js';
 import { openRatingsStore, type RatingsStore } from '../recommender/ratingsStore.js';
 import { createService } from '../recommender/service.js';
+import { FORGET_SWEEP_MS } from '../recommender/forgetting.js';
 import type { Metrics } from '../interfaces/ops/metrics.js';
 import { describeServing, startModelReloader, type ModelReloader } from '../interfaces/ops/modelReloader.js';
 import { demoNotice, loadOrTrainModel, type ModelSource } from './modelSource.js';
@@ -54,6 +55,12 @@ export async function composeApp(config: Config, log: Logger, metrics?: Metrics)
   if (source.kind === 'demo') log.info(demoNotice(source.modelDir));
   log.info(`store: ${store.description}`);
   const reloader = startModelReloader({ dir: source.modelDir, live, load: loadAnirecModel, log, watch: config.watchModel, ...(onSwap ? { onSwap } : {}) });
+  // /forget-me requests a process left half done (it stopped, or the store failed midway) are finished
+  // by whichever process looks next: now, and every minute after.
+  const finishForgets = () => live.service.finishPendingForgets().catch((error: unknown) => log.warn(`could not look for unfinished /forget-me requests: ${error instanceof Error ? error.message : String(error)}`));
+  let sweeping: Promise<unknown> = finishForgets();
+  const sweep = setInterval(() => (sweeping = finishForgets()), FORGET_SWEEP_MS);
+  sweep.unref();
   return {
     model,
     source,
@@ -63,6 +70,8 @@ export async function composeApp(config: Config, log: Logger, metrics?: Metrics)
     reloader,
     async close() {
       reloader.close();
+      clearInterval(sweep);
+      await sweeping;
       await store.close();
     },
   };

@@ -68,7 +68,8 @@ export function renderWatchParty(result: WatchPartyResult, label: Label): ReplyV
   const notHere = result.leftOut.filter((l) => l.reason === 'not_here').map((l) => label(l.memberId));
   const notes = [
     noRatings.length > 0 ? `Left out (no ratings yet, try /rate): ${noRatings.join(', ')}.` : '',
-    notHere.length > 0 ? `Left out (not in this server's lists): ${notHere.join(', ')}.` : '',
+    // The same words for everyone unlisted, whatever the reason: who opted out is nobody's business.
+    notHere.length > 0 ? `Left out (not in this server's lists: they have not used anirec here, or chose to stay out): ${notHere.join(', ')}.` : '',
   ].filter(Boolean);
   if (result.members.length === 0) return { content: ['Nobody in this party has ratings yet, so I cannot pick for you.', ...notes].join(' '), ephemeral: false };
   if (result.picks.length === 0) return { content: ['You have seen everything between you!', ...notes].join(' ') };

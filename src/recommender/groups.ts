@@ -218,6 +218,7 @@ export function createGroupService(deps: { service: AnirecService; log: Logger }
 
     async affinity(guildId, selfId, other) {
       if (other.id === selfId) throw new InvalidOptionError('member', 'pick someone other than yourself');
+      await service.syncVisibility();
       const me = await self(guildId, selfId);
       const ids = await service.guildMembers(guildId);
       const [them] = await service.members([other.id]);
@@ -238,6 +239,7 @@ export function createGroupService(deps: { service: AnirecService; log: Logger }
     },
 
     async twins(guildId, selfId) {
+      await service.syncVisibility();
       const me = await self(guildId, selfId);
       if (me === undefined || me.profile.itemIx.length === 0) return { twins: [], compared: 0 };
       const mine = derive(me);
@@ -266,6 +268,7 @@ export function createGroupService(deps: { service: AnirecService; log: Logger }
     },
 
     async watchParty(guildId, memberIds) {
+      await service.syncVisibility();
       const ids = await service.guildMembers(guildId);
       const states = await service.members(memberIds);
       const party: MemberState[] = [];
@@ -274,11 +277,12 @@ export function createGroupService(deps: { service: AnirecService; log: Logger }
       const seen = new Set<number>();
       memberIds.forEach((id, k) => {
         const member = states[k];
-        for (const ix of member?.rated ?? []) seen.add(ix);
-        // A party member must have used the bot here; hidden members' tastes are not shown either.
-        if (!listed(member, guildId, ids, id)) leftOut.push({ memberId: id, reason: states[k]?.folded === undefined ? 'no_ratings' : 'not_here' });
+        // A party member must have used the bot here. Everyone else gets the same words, whatever the reason
+        // (never used the bot, only elsewhere, or left the lists), and what they have seen shapes nothing.
+        if (!listed(member, guildId, ids, id)) leftOut.push({ memberId: id, reason: 'not_here' });
         else if (member.folded === undefined) leftOut.push({ memberId: id, reason: 'no_ratings' });
         else {
+          for (const ix of member.rated) seen.add(ix);
           party.push(member);
           members.push(id);
         }
@@ -289,6 +293,7 @@ export function createGroupService(deps: { service: AnirecService; log: Logger }
 
     async serverTop(guildId, count) {
       const k = resolveCount(count);
+      await service.syncVisibility();
       const { guildIds, ids, states } = await everyone(guildId);
       const sums = new Float64Array(nItems);
       const counts = new Int32Array(nItems);

@@ -66,6 +66,13 @@ export interface RatingsStore {
   guildMembers(guildId: string): Promise<string[]>;
   /** Read-modify-write of a server's member list, serialised per server in this process. */
   updateGuildMembers(guildId: string, change: (members: string[]) => string[]): Promise<string[]>;
+  /** A shared value stored under `name` (not a member record: `member:` names are the members'), or undefined. */
+  readValue(name: string): Promise<unknown>;
+  /**
+   * Read-modify-write of a shared value, by compare-and-swap like member records: `change` returns the new
+   * value (null removes it) and may run again on a newer value, so it must be a pure function of `current`.
+   */
+  updateValue<T>(name: string, change: (current: unknown) => { value: unknown; result: T }): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -199,15 +206,39 @@ export async function openRatingsStore(url: string, options: StoreOptions = {}):
         current = await reread();
       }
     });
-  // Which members used the bot in a server: an index beside the member records (each record also lists its
-  // servers), so /twins reads one key instead of scanning the store. Old stores simply have none yet.
-  const guildMembers = async (guildId: string): Promise<string[]> => {
-    let value: unknown;
-    try {
-      value = await keyv.get(guildKey(guildId));
-    } catch (error) {
-      throw new StoreReadError(guildKey(guildId), { cause: error });
-    }
+  /**
+   * A small shared value beside the member records (server lists, the privacy feed, pending /forget-me):
+   * read-modify-write by compare-and-swap on the backend's own write path, like member records, so it is
+   * safe across processes; on SQLite it never waits on the write connection's lock through a second one.
+   */
+  const readValue = async (name: string): Promise<{ raw: string | undefined; value: unknown }> => {
+    const raw = await timed('read', () => backend.read(keyv._getKeyPrefix(name)));
+    return { raw, value: raw === undefined ? undefined : (keyv.deserialize!(raw) as { value?: unknown } | undefined)?.value };
+  };
+  const updateValue: RatingsStore['updateValue'] = (name, change) =>
+    mutex.run(name, async () => {
+      const stored = keyv._getKeyPrefix(name);
+      for (let attempt = 1; ; attempt++) {
+        let current: { raw: string | undefined; value: unknown };
+        try {
+          current = await readValue(name);
+        } catch (error) {
+          throw new StoreWriteError(name, { cause: error });
+        }
+        const { value, result } = change(current.value);
+        const next = value === null ? undefined : (keyv.serialize!({ value, expires: undefined }) as string);
+        if (next === current.raw) return result;
+        let swapped: boolean;
+        try {
+          swapped = await timed('write', () => backend.swap({ key: stored, expected: current.raw, next }), (ok) => (ok ? 'ok' : 'conflict'));
+        } catch (error) {
+          throw new StoreWriteError(name, { cause: error });
+        }
+        if (swapped) return result;
+        if (attempt >= MAX_ATTEMPTS) throw new StoreWriteError(name, { cause: new Error(`${attempt} concurrent writes in a row`) });
+      }
+    });
+  const membersOf = (value: unknown): string[] => {
     const members = (value as { members?: unknown } | undefined)?.members;
     return Array.isArray(members) ? members.filter((m): m is string => typeof m === 'string') : [];
   };
@@ -230,34 +261,29 @@ export async function openRatingsStore(url: string, options: StoreOptions = {}):
         if (record !== undefined) yield [id, record];
       }
     },
-    guildMembers,
+    // Which members used the bot in a server: an index beside the member records (each record also lists its
+    // servers), so /twins reads one key instead of scanning the store. Old stores simply have none yet.
+    async guildMembers(guildId) {
+      try {
+        return membersOf((await readValue(guildKey(guildId))).value);
+      } catch (error) {
+        throw new StoreReadError(guildKey(guildId), { cause: error });
+      }
+    },
     updateGuildMembers(guildId, change) {
-      // A compare-and-swap on the backend's own write path, like member records: safe across processes,
-      // and on SQLite it never waits on the write connection's lock through a second connection.
-      return mutex.run(guildKey(guildId), async () => {
-        const stored = keyv._getKeyPrefix(guildKey(guildId));
-        for (let attempt = 1; ; attempt++) {
-          let raw: string | undefined;
-          try {
-            raw = await timed('read', () => backend.read(stored));
-          } catch (error) {
-            throw new StoreWriteError(guildKey(guildId), { cause: error });
-          }
-          const value = raw === undefined ? undefined : (keyv.deserialize!(raw) as { value?: { members?: unknown } } | undefined)?.value;
-          const before = Array.isArray(value?.members) ? value.members.filter((m): m is string => typeof m === 'string') : [];
-          const members = change(before);
-          const next = keyv.serialize!({ value: { members }, expires: undefined }) as string;
-          let swapped: boolean;
-          try {
-            swapped = await timed('write', () => backend.swap({ key: stored, expected: raw, next }), (ok) => (ok ? 'ok' : 'conflict'));
-          } catch (error) {
-            throw new StoreWriteError(guildKey(guildId), { cause: error });
-          }
-          if (swapped) return members;
-          if (attempt >= MAX_ATTEMPTS) throw new StoreWriteError(guildKey(guildId), { cause: new Error(`${attempt} concurrent writes in a row`) });
-        }
+      return updateValue(guildKey(guildId), (value) => {
+        const members = change(membersOf(value));
+        return { value: { members }, result: members };
       });
     },
+    async readValue(name) {
+      try {
+        return (await readValue(name)).value;
+      } catch (error) {
+        throw new StoreReadError(name, { cause: error });
+      }
+    },
+    updateValue,
     async set(userId, record) {
       await update(userId, () => ({ record, result: undefined }));
     },

@@ -24,6 +24,8 @@ import { createCommunityItems, type CommunityItems } from './communityItems.js';
 import { itemSpaceOf, likenessToFolded, scoreFoldedItems, similarToFoldedItem } from '../model/itemFoldIn.js';
 import { parseSeason, seasonOfPremiere, type Season } from './seasons.js';
 import { createGroupService, type GroupService } from './groups.js';
+import { createPrivacyFeed, memberTag } from './privacyFeed.js';
+import { createForgetting } from './forgetting.js';
 
 export interface ServiceDeps {
   model: AnirecModel;
@@ -236,6 +238,13 @@ export interface AnirecService {
   setHidden(userId: string, hidden: boolean): Promise<boolean>;
   /** Grows on every change of any member (ratings, servers, privacy): what groups.ts derives is current while it stays. */
   readonly changeCount: number;
+  /**
+   * Drops what this process cached of members whose visibility another process changed (/privacy,
+   * /forget-me): one key read. Every reply that lists, counts or shows other members calls it first.
+   */
+  syncVisibility(): Promise<void>;
+  /** Finishes /forget-me requests that a process left half done (compose.ts runs it at start and then periodically). */
+  finishPendingForgets(): Promise<number>;
 }
 
 export const RATINGS_PER_PAGE = 10;
@@ -400,22 +409,28 @@ export function createService(deps: ServiceDeps): AnirecService {
   // Members derived from a stored record (profile, vector, top picks), reused while the store returns that
   // very record object, which it does only while the stored bytes are unchanged: any write, from this
   // process or another, gives a new record and so a new Member. Staleness cannot happen by construction.
+  // The cached members by their privacy-feed tag, so a change named in the feed finds whom to drop.
+  const idByTag = new Map<string, string>();
+  const dropMember = (userId: string) => {
+    if (members.delete(userId)) idByTag.delete(memberTag(userId));
+  };
   const remember = (userId: string, member: Member) => {
-    members.delete(userId);
+    if (!members.delete(userId)) idByTag.set(memberTag(userId), userId);
     members.set(userId, member);
-    if (members.size > cacheSize) members.delete(members.keys().next().value!);
+    if (members.size > cacheSize) dropMember(members.keys().next().value!);
   };
 
-  // Counts committed changes in this process (groups.ts rebuilds a server's roster when it moves).
+  // Counts changes that groups.ts must see (it rebuilds a server's roster when this moves): committed
+  // changes in this process, and visibility changes other processes announced.
   let changeCount = 0;
-  const bump = (_userId: string) => {
+  const bump = () => {
     changeCount++;
   };
 
   const loadMember = async (userId: string): Promise<Member | undefined> => {
     const record = await store.get(userId);
     if (record === undefined) {
-      members.delete(userId);
+      dropMember(userId);
       return undefined;
     }
     const cached = members.get(userId);
@@ -501,8 +516,7 @@ export function createService(deps: ServiceDeps): AnirecService {
       const after = change(before);
       return { record: after ?? (current === undefined ? null : before), result: after ?? before };
     });
-    // A load that read the record before this write must not cache it (loadMember checks the generation).
-    bump(userId);
+    bump();
     const cached = members.get(userId);
     if (cached !== undefined) cached.record = record;
     return record;
@@ -510,6 +524,21 @@ export function createService(deps: ServiceDeps): AnirecService {
 
   // Members who used the bot, per server, loaded from the store once per server.
   const guilds = new Map<string, Promise<Set<string>>>();
+
+  const feed = createPrivacyFeed(store);
+  const forgetting = createForgetting({
+    store,
+    feed,
+    isCommunityAnime: (animeId) => (catalogue.ixByAnimeId.get(animeId) ?? 0) >= modelItems,
+    // Not noteCommunity: a failure here must keep the request pending, so it throws.
+    forgetCommunity: async (userId, ratings) => community?.memberChanged(userId, ratings, undefined, undefined),
+    dropCached: (userId) => {
+      dropMember(userId);
+      for (const set of guilds.values()) void set.then((ids) => ids.delete(userId), () => undefined);
+      bump();
+    },
+    log,
+  });
   const guildSet = (guildId: string): Promise<Set<string>> => {
     let set = guilds.get(guildId);
     if (set === undefined) {
@@ -689,28 +718,38 @@ export function createService(deps: ServiceDeps): AnirecService {
     },
 
     async forget(userId) {
-      const removed = await store.update(userId, (current) => ({ record: null, result: current }));
-      bump(userId);
-      members.delete(userId);
-      await noteCommunity(userId, removed?.ratings, undefined, undefined);
-      // The record went first: a server list naming someone without a record lists nobody (groups.ts checks both).
-      for (const guildId of removed?.guilds ?? []) {
-        await store.updateGuildMembers(guildId, (ids) => ids.filter((id) => id !== userId));
-        (await guildSet(guildId)).delete(userId);
-      }
-      bump(userId);
-      log.info(`member ${userId} asked to be forgotten${removed !== undefined ? '' : ' (nothing was stored)'}`);
-      return removed !== undefined;
+      const removed = await forgetting.forget(userId);
+      log.info(`member ${userId} asked to be forgotten${removed ? '' : ' (nothing was stored)'}`);
+      return removed;
     },
+
+    async syncVisibility() {
+      const changes = await feed.changes();
+      if (changes.kind === 'none') return;
+      if (changes.kind === 'all') {
+        members.clear();
+        idByTag.clear();
+      } else {
+        for (const tag of changes.tags) {
+          const id = idByTag.get(tag);
+          if (id !== undefined) dropMember(id);
+        }
+      }
+      // The server lists need no refresh: nobody is listed without a stored record that says so (groups.ts).
+      bump();
+    },
+
+    finishPendingForgets: () => forgetting.finishPending(),
 
     async noteGuildUse(userId, guildId) {
       const known = await guildSet(guildId);
-      if (known.has(userId)) return;
+      // Known here, unless the member's record (when cached) says otherwise: forgotten in another process, and back.
+      if (known.has(userId) && members.get(userId)?.record.guilds?.includes(guildId) !== false) return;
       // The member's own record first, then the server's list: /forget-me finds every list through the record.
       await changeRecord(userId, (record) => (record.guilds?.includes(guildId) ? undefined : { ...record, guilds: [...(record.guilds ?? []), guildId] }));
       await store.updateGuildMembers(guildId, (ids) => (ids.includes(userId) ? ids : [...ids, userId]));
       known.add(userId);
-      bump(userId); // the server's list changed too (groups.ts rebuilds what it derived)
+      bump(); // the server's list changed too (groups.ts rebuilds what it derived)
     },
 
     async guildMembers(guildId) {
@@ -736,6 +775,8 @@ export function createService(deps: ServiceDeps): AnirecService {
 
     async setHidden(userId, hidden) {
       const record = await changeRecord(userId, (r) => (Boolean(r.hidden) === hidden ? undefined : { ...r, hidden, updatedAt: Date.now() }));
+      // Told to every process before the member is: a retry after a failure here announces it again.
+      await feed.note(userId);
       log.info(`member ${userId} ${hidden ? 'left' : 'joined'} the server lists`);
       return Boolean(record.hidden);
     },

@@ -65,6 +65,8 @@ describe('members together through a fake Discord', () => {
 
   it('given mentions resolved in the interaction then /watch-party ranks for the party and names the member without ratings', async () => {
     await ctx.fake.slash('ratings', {}, { user: user(newcomer) }); // used the bot here, rated nothing
+    // That use is written down just after the reply: wait for it, as a member's next command would.
+    await expect.poll(async () => (await ctx.bot.store.get(user(newcomer).id))?.guilds?.length ?? 0).toBe(1);
     const reply = await ctx.fake.slash('watch-party', { members: { mentions: [user(twin), user(opposite), user(newcomer)] } }, { user: user(me) });
     const embed = reply.data.embeds[0];
     expect(embed.title).toBe('Watch party for 3');

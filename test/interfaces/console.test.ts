@@ -100,7 +100,7 @@ describe('the console as several local members', () => {
     expect(twins).toMatch(/^1\. (alice|console) · \*?\*?~?-?\d/);
     expect(out).toContain('== Taste affinity ==\nWith console\n');
     expect(out).toContain('== Watch party for 2 ==\nFor bob, console: anime none of you has seen');
-    expect(out).toContain('Left out (no ratings yet, try /rate): carol.');
+    expect(out).toContain("Left out (not in this server's lists: they have not used anirec here, or chose to stay out): carol.");
     expect(out).toMatch(/bob \d+\.\d · console \d+\.\d/);
     expect(out.endsWith('(Page 1/1 · 3 anime)\n')).toBe(true);
   });
