@@ -15,7 +15,7 @@ import type { AnirecService } from '../recommender/service.js';
 import type { Command, CommandContext, CommandOptions, MemberRef } from './command.js';
 import { loadCommands } from './commandRegistry.js';
 import { renderError, renderText, type ButtonView, type ReplyView } from './render.js';
-import { runButton, runCommand } from './runCommand.js';
+import { parseButtonId, runButton, runCommand } from './runCommand.js';
 
 /** The console's one local server (what /twins, /watch-party and /server-top look at). */
 export const CONSOLE_GUILD = 'console';
@@ -193,7 +193,7 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
     const pressed = pendingButtons.find((b) => b.label.toLowerCase() === line.toLowerCase());
     pendingButtons = [];
     if (pressed !== undefined) {
-      const [name, ...args] = pressed.customId.split(':');
+      const { name, args } = parseButtonId(pressed.customId);
       return runButton(commands.get(name ?? '')!, contextFor({}), args);
     }
     const parsed = parseConsoleLine(line, known);

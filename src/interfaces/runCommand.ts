@@ -21,6 +21,18 @@ export async function runCommand(command: Command, context: CommandContext): Pro
   await noteUse(command, context);
 }
 
+/**
+ * A button's customId, `<command>:<owner id>:<argument>`, read back. The owner id may hold ':' itself (the
+ * console's local members are `console:<name>`), so the argument is what follows the last ':'.
+ */
+export function parseButtonId(customId: string): { name: string; args: string[] } {
+  const first = customId.indexOf(':');
+  const last = customId.lastIndexOf(':');
+  if (first < 0) return { name: customId, args: [] };
+  if (first === last) return { name: customId.slice(0, first), args: [customId.slice(first + 1)] };
+  return { name: customId.slice(0, first), args: [customId.slice(first + 1, last), customId.slice(last + 1)] };
+}
+
 export async function runButton(command: Command, context: CommandContext, args: string[]): Promise<void> {
   if (command.button === undefined) throw new Error(`/${command.data.name} has no buttons`);
   await command.button(context, args);

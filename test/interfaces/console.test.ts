@@ -74,6 +74,12 @@ describe('runConsole', () => {
     expect(out.endsWith('You have not rated anything yet. Use /rate to start.\n')).toBe(true);
   });
 
+  it('given a local member (/as) then their /forget-me and /ratings buttons are theirs, though their id holds a colon', async () => {
+    const out = await session(['/as alice', '/rate Action Story 1 9', '/forget-me', 'confirm', '/ratings']);
+    expect(out).toContain('Are you sure?\n(press a button: confirm, cancel)\nDone: everything stored about you is deleted.\n');
+    expect(out.endsWith('You have not rated anything yet. Use /rate to start.\n')).toBe(true);
+  });
+
   it('given /import of a file then its ratings count; a missing file gets one line', async () => {
     const file = join(tempDir(), 'animelist.xml');
     writeFileSync(file, '<myanimelist><anime><series_animedb_id>1000</series_animedb_id><my_score>8</my_score><my_status>Completed</my_status></anime></myanimelist>');

@@ -74,3 +74,14 @@ describe('other replies', () => {
     expect(renderError(new Error('secret internals'))).toEqual({ content: 'something went wrong on our side; the details are in the log', ephemeral: true });
   });
 });
+
+describe('button ids', () => {
+  it('given an owner id with colons then the command, the whole owner and the argument come back', async () => {
+    const { parseButtonId } = await import('../../src/interfaces/runCommand.js');
+    const { forgetId } = await import('../../src/interfaces/render.js');
+    expect(parseButtonId(forgetId('console:alice', 'confirm'))).toEqual({ name: 'forget-me', args: ['console:alice', 'confirm'] });
+    expect(parseButtonId(forgetId('123456789012345678', 'cancel'))).toEqual({ name: 'forget-me', args: ['123456789012345678', 'cancel'] });
+    expect(parseButtonId('ratings:2')).toEqual({ name: 'ratings', args: ['2'] });
+    expect(parseButtonId('plain')).toEqual({ name: 'plain', args: [] });
+  });
+});

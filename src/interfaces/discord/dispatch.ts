@@ -9,7 +9,7 @@ import type { Logger } from '../../log.js';
 import type { AnirecService } from '../../recommender/service.js';
 import type { Command } from '../command.js';
 import { renderError } from '../render.js';
-import { noteUse, runButton } from '../runCommand.js';
+import { noteUse, parseButtonId, runButton } from '../runCommand.js';
 import { discordContext } from './context.js';
 import { toReplyOptions } from './embeds.js';
 
@@ -76,7 +76,7 @@ export function createDispatcher(options: DispatcherOptions): (interaction: Base
       return;
     }
     if (interaction.isButton()) {
-      const [name, ...args] = interaction.customId.split(':');
+      const { name, args } = parseButtonId(interaction.customId);
       const command = commands.get(name ?? '');
       try {
         if (command?.button === undefined) throw new Error(`no handler for button ${interaction.customId}`);
