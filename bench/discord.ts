@@ -89,6 +89,7 @@ function botEnv(fake: FakeDiscord, modelDir: string, storeFile: string): Record<
     ANIREC_DATA_DIR: join(work, 'no-data'),
     ANIREC_STORE_URL: `sqlite://${storeFile}`,
     ANIREC_RATE_LIMIT: '100000',
+    ANIREC_SERVER_RATE_LIMIT: '1000000',
     ANIREC_LOG_LEVEL: 'info',
   };
 }

@@ -75,6 +75,7 @@ async function main(): Promise<void> {
       ANIREC_DATA_DIR: join(work, 'no-data'),
       ANIREC_STORE_URL: url,
       ANIREC_RATE_LIMIT: '100000',
+      ANIREC_SERVER_RATE_LIMIT: '1000000',
       ANIREC_LOG_LEVEL: 'info',
       ...(processes > 1 ? { ANIREC_SHARDS: String(processes), ANIREC_SHARD_SPAWN_DELAY_MS: '0' } : {}),
     });

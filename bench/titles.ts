@@ -30,6 +30,7 @@ const config = readConfig({
   ANIREC_STORE_URL: `sqlite://${join(work, 'store.sqlite')}`,
   ANIREC_WATCH_MODEL: 'false',
   ANIREC_RATE_LIMIT: '100000',
+  ANIREC_SERVER_RATE_LIMIT: '1000000',
 });
 const app = await composeApp(config, createLogger({ level: 'warn' }));
 const service = app.live.service;

@@ -93,6 +93,7 @@ const server = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/inter
     ANIREC_EVAL_DIR: join(root, 'eval-results'),
     // The bench is one client sending far more than a visitor may: lift both limits.
     ANIREC_RATE_LIMIT: '100000',
+    ANIREC_SERVER_RATE_LIMIT: '1000000',
     ANIREC_WEB_RATE_LIMIT: '1000000',
     ANIREC_LOG_LEVEL: 'info',
   },

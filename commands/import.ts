@@ -13,6 +13,9 @@ export const data = new SlashCommandBuilder()
   .addStringOption((o) => o.setName('anilist').setDescription('Or your AniList user name (the list must be public)').setMaxLength(20))
   .addStringOption((o) => o.setName('mal').setDescription('Or your MyAnimeList user name (the list must be public)').setMaxLength(20));
 
+// Imports have their own, stricter limit (3 per member, 30 per server every 10 minutes).
+export const limited = false;
+
 export async function execute({ service, member, guild, options, defer, reply }: CommandContext): Promise<void> {
   const file = options.file('file');
   const choice = chooseImportSource({ file: file !== null, anilist: options.string('anilist'), mal: options.string('mal') });

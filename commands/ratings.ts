@@ -5,6 +5,9 @@ import { renderNotYours, renderRatingsPage } from '../src/interfaces/render.js';
 
 export const data = new SlashCommandBuilder().setName('ratings').setDescription('The anime you have rated');
 
+// A key read: no allowance taken.
+export const limited = false;
+
 export async function execute({ service, member, reply }: CommandContext): Promise<void> {
   await reply(renderRatingsPage(member.id, await service.listRatings(member.id, 1)));
 }

@@ -6,6 +6,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { config as loadDotenv } from 'dotenv';
 import { ConfigError } from './errors.js';
+import { DEFAULT_SERVER_RATE_LIMIT } from './recommender/rateLimiter.js';
 
 export const KAGGLE_DATASET_URL =
   'https://www.kaggle.com/api/v1/datasets/download/CooperUnion/anime-recommendations-database';
@@ -35,8 +36,10 @@ export interface Config {
   discordGuildId: string | undefined;
   /** REST base of Discord's API (without the /v10 that discord.js appends). */
   discordApiUrl: string;
-  /** Expensive commands a member may run per minute. */
+  /** Commands a member may run per minute (all but /ratings, /privacy, /forget-me and /import, which has its own). */
   rateLimitPerMinute: number;
+  /** Commands all of a server's members may run together per minute (ANIREC_SERVER_RATE_LIMIT). */
+  serverRateLimitPerMinute: number;
   /** Port of the web page beside the bot (ANIREC_WEB_PORT); undefined: no web page unless `anirec web`. */
   webPort: number | undefined;
   /** Address the web page listens on. */
@@ -196,6 +199,7 @@ export function readConfig(env: Env = process.env): Config {
     discordGuildId: snowflake(env, 'DISCORD_GUILD_ID'),
     discordApiUrl: url(env, 'DISCORD_API_URL', DISCORD_API_DEFAULT, ['http:', 'https:']),
     rateLimitPerMinute: integer(env, 'ANIREC_RATE_LIMIT', 20, 1, 100_000),
+    serverRateLimitPerMinute: integer(env, 'ANIREC_SERVER_RATE_LIMIT', DEFAULT_SERVER_RATE_LIMIT, 1, 1_000_000),
     webPort: text(env, 'ANIREC_WEB_PORT') === undefined ? undefined : integer(env, 'ANIREC_WEB_PORT', 0, 0, 65_535),
     webHost: text(env, 'ANIREC_WEB_HOST') ?? '127.0.0.1',
     webRateLimitPerMinute: integer(env, 'ANIREC_WEB_RATE_LIMIT', 300, 1, 1_000_000),

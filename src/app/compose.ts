@@ -10,7 +10,7 @@ import type { Catalogue } from '../data/types.js';
 import type { Logger } from '../log.js';
 import { loadAnirecModel, type AnirecModel } from '../model/anirecModel.js';
 import { createLiveService, type LiveService } from '../recommender/liveService.js';
-import { createImportLimiter, createRateLimiter } from '../recommender/rateLimiter.js';
+import { createCommandLimiter, createImportLimiter, createRateLimiter } from '../recommender/rateLimiter.js';
 import { openRatingsStore, type RatingsStore } from '../recommender/ratingsStore.js';
 import { createService } from '../recommender/service.js';
 import { FORGET_SWEEP_MS } from '../recommender/forgetting.js';
@@ -35,6 +35,7 @@ export async function composeApp(config: Config, log: Logger, metrics?: Metrics)
   const store = await openRatingsStore(config.storeUrl, { onError: (error) => log.error('ratings store', error), ...(metrics ? { observe: metrics.observeStore } : {}) });
   // One rate limiter for every model the process serves: a swap does not hand members a fresh allowance.
   const rateLimiter = createRateLimiter({ perMinute: config.rateLimitPerMinute });
+  const commandLimiter = createCommandLimiter({ perMember: config.rateLimitPerMinute, perServer: config.serverRateLimitPerMinute });
   const importLimiter = createImportLimiter();
   const lists = { anilistUrl: config.anilistUrl, malApiUrl: config.malApiUrl, malClientId: config.malClientId };
   const catalogue = await loadServingCatalogue(model, config, log);
@@ -47,7 +48,7 @@ export async function composeApp(config: Config, log: Logger, metrics?: Metrics)
   const titlesOf = (c: Catalogue) => indexes.get(c) ?? indexes.set(c, buildTitleIndex(c)).get(c)!;
   const live = createLiveService(model, (m) => {
     const served = catalogueFor(m);
-    return createService({ model: m, store, catalogue: served, titles: titlesOf(served), rateLimiter, importLimiter, lists, log });
+    return createService({ model: m, store, catalogue: served, titles: titlesOf(served), rateLimiter, commandLimiter, importLimiter, lists, log });
   });
   const onSwap = metrics ? (serving: ReturnType<LiveService['current']>) => metrics.setModel(serving.model.name, serving.fingerprint) : undefined;
   onSwap?.(live.current());

@@ -72,6 +72,11 @@ export interface Command {
   autocomplete?(context: AutocompleteContext): Promise<Choice[]>;
   /** false: using this command does not count as using the bot in the server (/forget-me must not re-add). */
   recordsUse?: boolean;
+  /**
+   * false: the command costs no more than a key read or a write of the member's own record, so it takes
+   * nothing from the per-member and per-server limits (or, like /import, has a limit of its own).
+   */
+  limited?: boolean;
   /** Buttons whose customId starts with `<command name>:`; `args` are the parts after it. */
   button?(context: CommandContext, args: string[]): Promise<void>;
 }

@@ -16,7 +16,13 @@ export async function noteUse(command: Command, context: CommandContext): Promis
   }
 }
 
+/** Spends the member's and the server's command allowance, before anything is resolved or read. */
+export function takeAllowance(command: Command, context: CommandContext): void {
+  if (command.limited !== false) context.service.takeCommand(context.member.id, context.guild?.id ?? null);
+}
+
 export async function runCommand(command: Command, context: CommandContext): Promise<void> {
+  takeAllowance(command, context);
   await command.execute(context);
   await noteUse(command, context);
 }

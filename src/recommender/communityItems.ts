@@ -26,6 +26,8 @@ export interface CommunityItem {
 export interface CommunityItems {
   /** Resolves once the raters recorded in the store are loaded and folded in. */
   readonly ready: Promise<void>;
+  /** true once `ready` has settled. */
+  readonly loaded: boolean;
   readonly space: ItemSpace;
   /** true for an itemIx of the merged catalogue that the model does not know. */
   isNew(itemIx: number): boolean;
@@ -89,7 +91,10 @@ export function createCommunityItems(options: {
     }
     log.info(`community: ${items.size} anime the model does not know are rated by members`);
   };
-  const ready = load().catch((error: unknown) => log.error('community: could not load who rated the new anime', error));
+  let loaded = false;
+  const ready = load()
+    .catch((error: unknown) => log.error('community: could not load who rated the new anime', error))
+    .finally(() => (loaded = true));
 
   const newAnimeIn = (ratings: Record<string, number> | undefined) => {
     const out = new Map<number, number>();
@@ -102,6 +107,9 @@ export function createCommunityItems(options: {
 
   return {
     ready,
+    get loaded() {
+      return loaded;
+    },
     space,
     isNew,
     get: (itemIx) => items.get(itemIx),

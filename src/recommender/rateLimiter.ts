@@ -70,28 +70,28 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   };
 }
 
-/** Imports a member may start, and all of a server's members together, per window (defaults: 3 and 30 per 10 minutes). */
-export interface ImportLimitOptions {
-  perMember?: number;
-  perServer?: number;
+/** Tokens a member may spend, and all of a server's members together, per window. */
+export interface MemberServerLimitOptions {
+  perMember: number;
+  perServer: number;
   windowMs?: number;
   now?: () => number;
 }
 
 /**
- * Two buckets an import must both pass: the member's and their server's. Checked before either is spent,
+ * Two buckets a request must both pass: the member's and their server's. Checked before either is spent,
  * so a member turned away by their own limit does not use up the server's.
  */
-export interface ImportLimiter {
+export interface MemberServerLimiter {
   /** Spends one token of the member and one of the server (none in a DM), or throws RateLimitedError. */
   take(memberKey: string, serverKey: string | null): void;
 }
 
-export function createImportLimiter(options: ImportLimitOptions = {}): ImportLimiter {
-  const windowMs = options.windowMs ?? 10 * 60_000;
+export function createMemberServerLimiter(options: MemberServerLimitOptions): MemberServerLimiter {
+  const windowMs = options.windowMs ?? 60_000;
   const clock = options.now ? { now: options.now } : {};
-  const members = createRateLimiter({ capacity: options.perMember ?? 3, windowMs, ...clock });
-  const servers = createRateLimiter({ capacity: options.perServer ?? 30, windowMs, ...clock });
+  const members = createRateLimiter({ capacity: options.perMember, windowMs, ...clock });
+  const servers = createRateLimiter({ capacity: options.perServer, windowMs, ...clock });
   return {
     take(memberKey, serverKey) {
       const wait = Math.max(members.waitFor(memberKey), serverKey === null ? 0 : servers.waitFor(serverKey));
@@ -100,4 +100,25 @@ export function createImportLimiter(options: ImportLimitOptions = {}): ImportLim
       if (serverKey !== null) servers.take(serverKey);
     },
   };
+}
+
+/** Imports a member may start, and all of a server's members together (defaults: 3 and 30 per 10 minutes). */
+export type ImportLimitOptions = Partial<MemberServerLimitOptions>;
+export type ImportLimiter = MemberServerLimiter;
+
+export function createImportLimiter(options: ImportLimitOptions = {}): ImportLimiter {
+  return createMemberServerLimiter({
+    perMember: options.perMember ?? 3,
+    perServer: options.perServer ?? 30,
+    windowMs: options.windowMs ?? 10 * 60_000,
+    ...(options.now ? { now: options.now } : {}),
+  });
+}
+
+/** Commands a server's members may run together per minute, unless ANIREC_SERVER_RATE_LIMIT says otherwise. */
+export const DEFAULT_SERVER_RATE_LIMIT = 600;
+
+/** Commands per member and per server every minute: ANIREC_RATE_LIMIT and ANIREC_SERVER_RATE_LIMIT. */
+export function createCommandLimiter(options: { perMember: number; perServer: number; now?: () => number }): MemberServerLimiter {
+  return createMemberServerLimiter(options);
 }

@@ -17,7 +17,7 @@ import { MAX_COUNT, resolveAnime, resolveCount, resolveGenre, resolveType, type 
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
 import { parseMalExport } from './malImport.js';
-import { createImportLimiter, createRateLimiter, type ImportLimiter, type RateLimiter } from './rateLimiter.js';
+import { createCommandLimiter, createImportLimiter, createRateLimiter, DEFAULT_SERVER_RATE_LIMIT, type ImportLimiter, type MemberServerLimiter, type RateLimiter } from './rateLimiter.js';
 import { buildTitleIndex, distinguishingNames, normaliseTitle } from '../data/titles.js';
 import type { MemberRecord, RatingsStore } from './ratingsStore.js';
 import { createCommunityItems, type CommunityItems } from './communityItems.js';
@@ -31,7 +31,13 @@ export interface ServiceDeps {
   model: AnirecModel;
   store: RatingsStore;
   titles: TitleLookup;
+  /** Expensive calls per client key (the web page's visitors). */
   rateLimiter: RateLimiter;
+  /**
+   * Commands per member and per server (the front-ends take before running one: runCommand.ts).
+   * Default: the members' bucket of `rateLimiter` alone.
+   */
+  commandLimiter?: MemberServerLimiter;
   /** Imports per member and per server (default: 3 and 30 per 10 minutes). */
   importLimiter?: ImportLimiter;
   /**
@@ -245,6 +251,8 @@ export interface AnirecService {
   syncVisibility(): Promise<void>;
   /** Finishes /forget-me requests that a process left half done (compose.ts runs it at start and then periodically). */
   finishPendingForgets(): Promise<number>;
+  /** Spends one command of the member and one of their server (null: a DM), or throws RateLimitedError. */
+  takeCommand(memberKey: string, serverKey: string | null): void;
 }
 
 export const RATINGS_PER_PAGE = 10;
@@ -318,6 +326,8 @@ export function createServiceFor(options: {
   lists?: ListImportOptions;
   /** Imports per member and per server; default 3 and 30 per 10 minutes. */
   importLimiter?: ImportLimiter;
+  /** Commands per server and minute (default ANIREC_SERVER_RATE_LIMIT's). */
+  serverRateLimitPerMinute?: number;
 }): AnirecService {
   return createService({
     model: options.model,
@@ -327,12 +337,14 @@ export function createServiceFor(options: {
     ...(options.catalogue ? { catalogue: options.catalogue } : {}),
     titles: buildTitleIndex(options.catalogue ?? options.model.catalogue),
     rateLimiter: createRateLimiter({ perMinute: options.rateLimitPerMinute }),
+    commandLimiter: createCommandLimiter({ perMember: options.rateLimitPerMinute, perServer: options.serverRateLimitPerMinute ?? DEFAULT_SERVER_RATE_LIMIT }),
     ...(options.log ? { log: options.log } : {}),
   });
 }
 
 export function createService(deps: ServiceDeps): AnirecService {
   const { model, store, titles, rateLimiter } = deps;
+  const commandLimiter: MemberServerLimiter = deps.commandLimiter ?? { take: (memberKey) => rateLimiter.take(memberKey) };
   const importLimiter = deps.importLimiter ?? createImportLimiter();
   let listOptions = deps.lists;
   // Read once, when first needed: a service built without `lists` reads the same variables as config.ts.
@@ -467,7 +479,10 @@ export function createService(deps: ServiceDeps): AnirecService {
       return { record, result: { member, result } };
     });
     remember(userId, outcome.member);
-    await noteCommunity(userId, before, outcome.member.record.ratings, outcome.member.folded);
+    const noted = noteCommunity(userId, before, outcome.member.record.ratings, outcome.member.folded);
+    // The rating is stored: while the community records still load (after a start or a model swap) the
+    // member is answered now, and the community learns of it once loaded (noteCommunity never throws).
+    if (community === undefined || community.loaded) await noted;
     return outcome;
   };
 
@@ -648,7 +663,6 @@ export function createService(deps: ServiceDeps): AnirecService {
 
     async recommend(userId, options = {}) {
       const wanted = resolveRecommendOptions(options);
-      rateLimiter.take(userId);
       const member = await loadMember(userId);
       // Community anime join the picks once their raters are loaded.
       await community?.ready;
@@ -666,7 +680,6 @@ export function createService(deps: ServiceDeps): AnirecService {
     similar(userId, anime, count) {
       const k = resolveCount(count);
       const itemIx = resolveAnime(titles, catalogue, anime);
-      rateLimiter.take(userId);
       if (community?.isNew(itemIx)) {
         // An anime the model does not know: neighbours from its folded vector, none before any rating.
         const folded = community.get(itemIx)?.folded;
@@ -740,6 +753,8 @@ export function createService(deps: ServiceDeps): AnirecService {
     },
 
     finishPendingForgets: () => forgetting.finishPending(),
+
+    takeCommand: (memberKey, serverKey) => commandLimiter.take(memberKey, serverKey),
 
     async noteGuildUse(userId, guildId) {
       const known = await guildSet(guildId);
@@ -852,7 +867,6 @@ export function createService(deps: ServiceDeps): AnirecService {
     async seasonal(userId, seasonText, countText) {
       const asked = parseSeason(seasonText);
       const count = resolveCount(countText);
-      rateLimiter.take(userId);
       const inSeasonOf = (s: Season) => (itemIx: number) => {
         const aired = catalogue.anime[itemIx]!.aired;
         return aired !== undefined && aired >= s.from && aired <= s.to;

@@ -27,6 +27,7 @@ beforeAll(async () => {
     ANIREC_STORE_URL: `sqlite://${join(dir, 'store.sqlite')}`,
     ANIREC_WATCH_MODEL: 'false',
     ANIREC_RATE_LIMIT: '100000',
+    ANIREC_SERVER_RATE_LIMIT: '1000000',
     ANIREC_THREADS: '1',
   });
   app = await composeApp(config, createLogger({ level: 'silent' }));

@@ -219,10 +219,28 @@ describe('a ratings store locked by another process', () => {
   });
 });
 
+describe('a /rate that waits on the store', () => {
+  const ctx = useFakeDiscordBot(() => tm.model, { deferAfterMs: 100 });
+
+  it('given the store busy for longer than the defer delay then the answer is deferred first and the saved rating follows', async () => {
+    const user = ctx.fake.member(1);
+    await ctx.fake.slash('rate', { anime: '1000', score: 8 }, { user }); // creates the file and the table
+    const locker = new sqlite3.Database(ctx.bot.storeFile);
+    await new Promise<void>((resolve, reject) => locker.exec('BEGIN EXCLUSIVE', (error) => (error ? reject(error) : resolve())));
+    // Released well inside the store's own 2 s wait for the lock: the write lands, late.
+    setTimeout(() => locker.exec('ROLLBACK', () => locker.close()), 700);
+    const reply = await ctx.fake.slash('rate', { anime: '1004', score: 6 }, { user, timeoutMs: 15_000 });
+    expect(reply.callbackType).toBe(5);
+    expect(reply.ephemeral).toBe(true);
+    expect(reply.data.content).toMatch(/^Saved: .* 6\/10\. You have rated 2 anime\.$/);
+    expect((await ctx.bot.store.get(user.id))?.ratings).toEqual({ '1000': 8, '1004': 6 });
+  });
+});
+
 describe('the per-member rate limit', () => {
   const ctx = useFakeDiscordBot(() => tm.model, { env: { ANIREC_RATE_LIMIT: '2' } });
 
-  it('given a member over the limit on expensive commands then they get a friendly wait, others and /rate are unaffected', async () => {
+  it('given a member over the limit then every command but /ratings gets a friendly wait, /rate included; other members are unaffected', async () => {
     const user = ctx.fake.member(1);
     await ctx.fake.slash('recommend', { count: 1 }, { user });
     await ctx.fake.slash('similar', { anime: '1000', count: 1 }, { user });
@@ -232,7 +250,9 @@ describe('the per-member rate limit', () => {
     expect(ctx.bot.logLines.join('')).toMatch(/\/recommend by \d+: rate_limited: rate limited; retry in \d+ s/);
 
     const rate = await ctx.fake.slash('rate', { anime: '1000', score: 9 }, { user });
-    expect(rate.data.content).toMatch(/^Saved: /);
+    expect(rate.data.content).toMatch(/^Easy there! Try again in \d+ s\.$/);
+    const ratings = await ctx.fake.slash('ratings', {}, { user });
+    expect(ratings.data.content).toMatch(/not rated anything/);
     const other = await ctx.fake.slash('recommend', { count: 1 }, { user: ctx.fake.member(2) });
     expect(other.data.embeds[0].title).toBe('Popular picks');
   });

@@ -28,6 +28,8 @@ export async function startTestBot(options: {
   dir: string;
   env?: Record<string, string>;
   globalRequestsPerSecond?: number;
+  /** Milliseconds before an unanswered command defers (the bot's default when absent). */
+  deferAfterMs?: number;
 }): Promise<TestBot> {
   const storeFile = join(options.dir, 'store', 'anirec.sqlite');
   const config = readConfig({
@@ -36,12 +38,20 @@ export async function startTestBot(options: {
     ANIREC_STORE_URL: `sqlite://${storeFile}`,
     ANIREC_LOG_LEVEL: 'debug',
     ANIREC_RATE_LIMIT: '10000',
+    ANIREC_SERVER_RATE_LIMIT: '1000000',
     ...options.env,
   });
   const logLines: string[] = [];
   const log = createLogger({ level: 'debug', secrets: [config.discordToken], write: (line) => logLines.push(line) });
   const store = await openRatingsStore(config.storeUrl, { onError: (error) => log.error('ratings store', error) });
-  const bot = await startBot({ config, model: options.model, store, log, globalRequestsPerSecond: options.globalRequestsPerSecond ?? 10_000 });
+  const bot = await startBot({
+    config,
+    model: options.model,
+    store,
+    log,
+    globalRequestsPerSecond: options.globalRequestsPerSecond ?? 10_000,
+    ...(options.deferAfterMs !== undefined ? { deferAfterMs: options.deferAfterMs } : {}),
+  });
   let stopped = false;
   return {
     bot,
@@ -63,7 +73,7 @@ export async function startTestBot(options: {
  */
 export function useFakeDiscordBot(
   getModel: () => AnirecModel,
-  options: { env?: Record<string, string> } = {},
+  options: { env?: Record<string, string>; deferAfterMs?: number } = {},
 ): { readonly fake: FakeDiscord; readonly bot: TestBot } {
   const state = {} as { fake: FakeDiscord; bot: TestBot; unguard: () => void };
   beforeAll(async () => {

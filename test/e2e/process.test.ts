@@ -117,7 +117,8 @@ describe('anirec start', () => {
   it('given SIGKILL right after the acknowledgements then every acknowledged rating is in the SQLite file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'anirec-'));
     const storeFile = join(dir, 'anirec.sqlite');
-    const child = spawnTracked(['start'], botEnv(storeFile));
+    // 30 ratings a member at once: above the default allowance of 20 commands a minute.
+    const child = spawnTracked(['start'], botEnv(storeFile, { ANIREC_RATE_LIMIT: '1000' }));
     await child.waitForOutput(/ready in \d+\.\d+ s/);
     const members = [fake.member(20), fake.member(21), fake.member(22), fake.member(23)];
     const sent = Array.from({ length: 120 }, (_, i) =>

@@ -79,6 +79,7 @@ async function startBot(extra: Record<string, string>): Promise<{ child: AnirecC
     ANIREC_STORE_URL: `sqlite://${join(mkdtempSync(join(tmpdir(), 'anirec-')), 'anirec.sqlite')}`,
     ANIREC_METRICS_PORT: '0',
     ANIREC_RATE_LIMIT: '100000',
+    ANIREC_SERVER_RATE_LIMIT: '1000000',
     ...extra,
   });
   await child.waitForOutput(/ready in \d+\.\d+ s/, 60_000);

@@ -160,3 +160,27 @@ describe('foldInItem', () => {
     expect(none.ratings).toBe(0);
   });
 });
+
+describe('a /rate while the community records still load', () => {
+  it('given the load held back then /rate answers at once, and the community learns of the rating once loaded', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'anirec-')), 'store.sqlite');
+    const store = await openStore(file);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    // The community's first read (its index) waits until released: a slow start or a model swap.
+    const slow: RatingsStore = { ...store, description: store.description, shared: store.shared, get: async (id) => (id === 'community:index' ? held.then(() => store.get(id)) : store.get(id)) };
+    const service = serviceOn(slow);
+    const rateAll = async () => {
+      for (const id of groupIds(0).slice(0, 4)) await service.rate('early', id, 10);
+      await service.rate('early', String(NEW_ACTION), 9);
+    };
+    const rated = await Promise.race([
+      rateAll().then(() => 'answered'),
+      new Promise((resolve) => setTimeout(() => resolve('still waiting'), 2000)),
+    ]);
+    expect(rated).toBe('answered');
+    release();
+    await expect.poll(async () => (await service.similar('early', String(NEW_ACTION))).restsOn).toBe(1);
+    expect((await store.get(`community:anime:${NEW_ACTION}`))?.ratings).toEqual({ early: 9 });
+  });
+});

@@ -150,12 +150,16 @@ describe('createService recommend', () => {
     expect(describeError(error)).toBe('genre: there is no genre "Mecha"');
   });
 
-  it('given the rate limit is spent then RateLimitedError, for recommend and similar alike', async () => {
+  it('given a web client over its limit then recommendFor throws RateLimitedError; commands take once, through takeCommand', async () => {
     const { service } = await setup({ perMinute: 2, now: () => 0 });
-    await service.recommend('u1', {});
-    service.similar('u1', id(0), 3);
-    await expect(service.recommend('u1', {})).rejects.toBeInstanceOf(RateLimitedError);
-    expect(() => service.similar('u1', id(0), 3)).toThrow(RateLimitedError);
+    service.recommendFor('web:1', [], {});
+    service.recommendFor('web:1', [], {});
+    expect(() => service.recommendFor('web:1', [], {})).toThrow(RateLimitedError);
+    // Without a command limiter of its own, commands spend the same members' bucket.
+    service.takeCommand('u1', 'g');
+    service.takeCommand('u1', 'g');
+    expect(() => service.takeCommand('u1', 'g')).toThrow(RateLimitedError);
+    expect(() => service.takeCommand('u2', 'g')).not.toThrow();
   });
 
   it('given a stored vector from another model then the member is folded in again', async () => {

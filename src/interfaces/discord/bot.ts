@@ -27,6 +27,8 @@ export interface StartBotOptions {
   /** The service to serve (a live one swaps models); one is made from `model` and `store` when absent. */
   service?: AnirecService;
   metrics?: Metrics;
+  /** Milliseconds before an unanswered command defers (dispatch.ts's default; tests shorten it). */
+  deferAfterMs?: number;
 }
 
 export interface RunningBot {
@@ -43,7 +45,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
 
   const { commands, rejected } = await loadCommands();
   for (const problem of rejected) log.warn(`commands/${problem}`);
-  const service = options.service ?? createServiceFor({ model, store, rateLimitPerMinute: config.rateLimitPerMinute, log, lists: { anilistUrl: config.anilistUrl, malApiUrl: config.malApiUrl, malClientId: config.malClientId }, ...(options.catalogue ? { catalogue: options.catalogue } : {}) });
+  const service = options.service ?? createServiceFor({ model, store, rateLimitPerMinute: config.rateLimitPerMinute, serverRateLimitPerMinute: config.serverRateLimitPerMinute, log, lists: { anilistUrl: config.anilistUrl, malApiUrl: config.malApiUrl, malClientId: config.malClientId }, ...(options.catalogue ? { catalogue: options.catalogue } : {}) });
 
   const client = new Client({
     // GuildVoiceStates (not privileged): who sits in which voice channel, for /watch-party channel:<voice>.
@@ -55,7 +57,12 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     },
   });
   const metrics = options.metrics;
-  const dispatch = createDispatcher({ commands, context: { service, log }, ...(metrics ? { observe: metrics.observeInteraction } : {}) });
+  const dispatch = createDispatcher({
+    commands,
+    context: { service, log },
+    ...(metrics ? { observe: metrics.observeInteraction } : {}),
+    ...(options.deferAfterMs !== undefined ? { deferAfterMs: options.deferAfterMs } : {}),
+  });
   client.on(Events.InteractionCreate, (interaction) => {
     dispatch(interaction).catch((error: unknown) => log.error('interaction handling failed', error));
   });

@@ -71,22 +71,51 @@ function editOptions(view: ReplyView) {
   return rest;
 }
 
+/** The CommandContext of an interaction, and what only Discord needs: deferring by itself when the answer is late. */
+export interface DiscordCommandContext extends CommandContext {
+  /**
+   * Defers the answer if the command has not answered within `ms` (Discord drops an interaction not
+   * answered within 3 s, though the work goes on: a /rate would be saved and the member told it failed).
+   * Returns the function that disarms it.
+   */
+  deferAfter(ms: number): () => void;
+  /** Resolves once a defer in flight is done (an answer must not race it). */
+  settled(): Promise<void>;
+}
+
 export function discordContext(
   interaction: ChatInputCommandInteraction | ButtonInteraction,
   deps: { service: AnirecService; log: Logger },
-): CommandContext {
+): DiscordCommandContext {
+  let deferring: Promise<void> | undefined;
+  const deferNow = (ephemeral: boolean) => {
+    deferring ??= interaction.deferReply(ephemeral ? { flags: 'Ephemeral' } : {}).then(() => undefined);
+    return deferring;
+  };
   return {
     ...deps,
+    deferAfter(ms) {
+      const timer = setTimeout(() => {
+        if (interaction.replied || interaction.deferred || deferring !== undefined) return;
+        // Private: most late answers are (a saved rating, an error), and a public one then shows only to the member.
+        deferNow(true).catch((error: unknown) => deps.log.warn(`could not defer the answer: ${error instanceof Error ? error.message : String(error)}`));
+      }, ms);
+      return () => clearTimeout(timer);
+    },
+    async settled() {
+      await deferring?.catch(() => undefined);
+    },
     options: interaction.isChatInputCommand() ? optionsOf(interaction) : NO_OPTIONS,
     member: ref(interaction.user.id),
     guild: interaction.guildId === null ? null : { id: interaction.guildId },
     label: mention,
     async reply(view) {
+      await deferring?.catch(() => undefined);
       if (interaction.deferred) await interaction.editReply(editOptions(view));
       else await interaction.reply(toReplyOptions(view));
     },
     async defer(options = {}) {
-      await interaction.deferReply(options.ephemeral ? { flags: 'Ephemeral' } : {});
+      await deferNow(options.ephemeral === true);
     },
     async update(view) {
       if (!interaction.isButton()) throw new Error('update() answers a button');

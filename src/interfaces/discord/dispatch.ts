@@ -9,7 +9,7 @@ import type { Logger } from '../../log.js';
 import type { AnirecService } from '../../recommender/service.js';
 import type { Command } from '../command.js';
 import { renderError } from '../render.js';
-import { noteUse, parseButtonId, runButton } from '../runCommand.js';
+import { noteUse, parseButtonId, runButton, takeAllowance } from '../runCommand.js';
 import { discordContext } from './context.js';
 import { toReplyOptions } from './embeds.js';
 
@@ -19,20 +19,26 @@ export interface DispatchDeps {
   log: Logger;
 }
 
+/** Discord drops an interaction not answered within 3 s: a command still working after this defers. */
+export const DEFER_AFTER_MS = 2000;
+
 export interface DispatcherOptions {
   commands: Map<string, Command>;
   context: DispatchDeps;
+  /** Milliseconds before a command that has not answered defers (default DEFER_AFTER_MS; tests shorten it). */
+  deferAfterMs?: number;
   /** Told about every slash command once answered: outcome 'ok' or the error's code ('internal' if not ours). */
   observe?: (command: string, outcome: string, seconds: number) => void;
 }
 
-async function answerError(interaction: ChatInputCommandInteraction | ButtonInteraction, error: unknown, context: DispatchDeps): Promise<void> {
+async function answerError(interaction: ChatInputCommandInteraction | ButtonInteraction, error: unknown, context: DispatchDeps, settled?: () => Promise<void>): Promise<void> {
   const where = interaction.isChatInputCommand() ? `/${interaction.commandName}` : `button ${interaction.customId}`;
   if (!isAnirecError(error)) context.log.error(`${where} by ${interaction.user.id} failed`, error);
   else if (error.code === 'store_write' || error.code === 'store_read') context.log.error(`${where} by ${interaction.user.id}: ${error.message}`, error.cause);
   else context.log.info(`${where} by ${interaction.user.id}: ${error.code}: ${error.message}`);
   const options = toReplyOptions(renderError(error));
   try {
+    await settled?.();
     if (interaction.replied || interaction.deferred) await interaction.followUp(options);
     else await interaction.reply(options);
   } catch (replyError) {
@@ -61,16 +67,20 @@ export function createDispatcher(options: DispatcherOptions): (interaction: Base
       const started = performance.now();
       const command = commands.get(interaction.commandName);
       let outcome = 'ok';
+      const commandContext = discordContext(interaction, context);
+      const disarm = commandContext.deferAfter(options.deferAfterMs ?? DEFER_AFTER_MS);
       try {
         if (command === undefined) throw new Error(`unknown command /${interaction.commandName}`);
-        const commandContext = discordContext(interaction, context);
+        takeAllowance(command, commandContext);
         await command.execute(commandContext);
+        disarm();
         context.log.debug(`/${interaction.commandName} by ${interaction.user.id} in ${(performance.now() - started).toFixed(1)} ms`);
         // After the answer and its log line: the member is not kept waiting for this bookkeeping.
         await noteUse(command, commandContext);
       } catch (error) {
+        disarm();
         outcome = isAnirecError(error) ? error.code : 'internal';
-        await answerError(interaction, error, context);
+        await answerError(interaction, error, context, commandContext.settled);
       }
       options.observe?.(interaction.commandName, outcome, (performance.now() - started) / 1000);
       return;
