@@ -3,6 +3,7 @@
  * Every variable, its default and its meaning is listed here and in `.env.example`; a bad value
  * becomes a one-line ConfigError naming the variable.
  */
+import { isIP } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { config as loadDotenv } from 'dotenv';
 import { ConfigError } from './errors.js';
@@ -41,8 +42,13 @@ export interface Config {
   webPort: number | undefined;
   /** Address the web page listens on. */
   webHost: string;
-  /** Requests to the web page's JSON API one client (IP address) may make per minute. */
+  /** Requests to the web page's JSON API one client (IP address, an IPv6 /64) may make per minute. */
   webRateLimitPerMinute: number;
+  /**
+   * ANIREC_WEB_TRUST_PROXY: which proxies' X-Forwarded-For names the client (Fastify's `trustProxy`): false (the
+   * default: the socket's address is the client), true (any peer), or proxy addresses and CIDR ranges.
+   */
+  webTrustProxy: boolean | string[];
   /** Folder of the `anirec eval` output the web page's report shows. */
   evalDir: string;
   /** Training threads (worker_threads); 0 means one per core. */
@@ -146,6 +152,33 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, `"${value}" is not true or false`);
 }
 
+// proxy-addr's names for address ranges, accepted in ANIREC_WEB_TRUST_PROXY's list as Fastify accepts them.
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.includes(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  return prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+}
+
+function trustProxy(env: Env): Config['webTrustProxy'] {
+  const name = 'ANIREC_WEB_TRUST_PROXY';
+  const value = text(env, name)?.toLowerCase();
+  if (value === undefined || ['false', 'no', 'off', '0'].includes(value)) return false;
+  if (['true', 'yes', 'on'].includes(value)) return true;
+  // Fastify 5 ignores a hop count (it trusts no one then): it cannot tell a proxy from a client who reaches
+  // the server directly and sends X-Forwarded-For itself. Refused rather than accepted and silently ignored.
+  if (/^\d+$/.test(value)) throw new ConfigError(name, `a hop count (${value}) cannot tell the proxy from a client that reaches anirec directly: give the proxy's address (such as 127.0.0.1 or 10.0.0.0/8), or true to trust any`);
+  const entries = value.split(',').map((entry) => entry.trim());
+  const bad = entries.find((entry) => !isProxyAddress(entry));
+  if (bad !== undefined) {
+    throw new ConfigError(name, `"${bad}" is not true, false, or a proxy address or range such as 10.0.0.1, 10.0.0.0/8, ::1 or loopback`);
+  }
+  return entries;
+}
+
 /** ANIREC_ANILIST_URL, ANIREC_MAL_API_URL and MAL_CLIENT_ID, validated. */
 export function readListImportSettings(env: Env = process.env): ListImportSettings {
   const malClientId = text(env, 'MAL_CLIENT_ID');
@@ -199,6 +232,7 @@ export function readConfig(env: Env = process.env): Config {
     webPort: text(env, 'ANIREC_WEB_PORT') === undefined ? undefined : integer(env, 'ANIREC_WEB_PORT', 0, 0, 65_535),
     webHost: text(env, 'ANIREC_WEB_HOST') ?? '127.0.0.1',
     webRateLimitPerMinute: integer(env, 'ANIREC_WEB_RATE_LIMIT', 300, 1, 1_000_000),
+    webTrustProxy: trustProxy(env),
     evalDir: resolve(text(env, 'ANIREC_EVAL_DIR') ?? 'eval-results'),
     threads: integer(env, 'ANIREC_THREADS', 0, 0, 64),
     logLevel,

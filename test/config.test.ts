@@ -42,3 +42,25 @@ describe('readConfig: list imports', () => {
     expect(out).toBe('ERROR fetch failed: Error: GET with X-MAL-CLIENT-ID: [redacted] refused\n');
   });
 });
+
+describe('readConfig: ANIREC_WEB_TRUST_PROXY', () => {
+  it('given nothing, false or 0 then no proxy is trusted (the socket address is the client)', () => {
+    expect(readConfig({}).webTrustProxy).toBe(false);
+    for (const value of ['false', 'off', '0', ' FALSE ']) expect(readConfig({ ANIREC_WEB_TRUST_PROXY: value }).webTrustProxy).toBe(false);
+  });
+
+  it('given true then any peer is trusted; given addresses and ranges then those', () => {
+    expect(readConfig({ ANIREC_WEB_TRUST_PROXY: 'true' }).webTrustProxy).toBe(true);
+    expect(readConfig({ ANIREC_WEB_TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,::1,fd00::/8,loopback' }).webTrustProxy).toEqual(['127.0.0.1', '10.0.0.0/8', '::1', 'fd00::/8', 'loopback']);
+  });
+
+  it('given a hop count or something that is not an address then one line naming the variable', () => {
+    expect(refusal({ ANIREC_WEB_TRUST_PROXY: '1' })).toBe(
+      "configuration: ANIREC_WEB_TRUST_PROXY: a hop count (1) cannot tell the proxy from a client that reaches anirec directly: give the proxy's address (such as 127.0.0.1 or 10.0.0.0/8), or true to trust any",
+    );
+    const notAddress = 'configuration: ANIREC_WEB_TRUST_PROXY: "proxy.example" is not true, false, or a proxy address or range such as 10.0.0.1, 10.0.0.0/8, ::1 or loopback';
+    expect(refusal({ ANIREC_WEB_TRUST_PROXY: '127.0.0.1,proxy.example' })).toBe(notAddress);
+    expect(refusal({ ANIREC_WEB_TRUST_PROXY: '10.0.0.0/33' })).toContain('"10.0.0.0/33" is not');
+    expect(refusal({ ANIREC_WEB_TRUST_PROXY: '::1/129' })).toContain('"::1/129" is not');
+  });
+});
