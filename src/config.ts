@@ -7,6 +7,7 @@ import { isIP } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { config as loadDotenv } from 'dotenv';
 import { ConfigError } from './errors.js';
+import { maskUrlPasswords, urlPasswords } from './log.js';
 
 export const KAGGLE_DATASET_URL =
   'https://www.kaggle.com/api/v1/datasets/download/CooperUnion/anime-recommendations-database';
@@ -193,9 +194,22 @@ export function readListImportSettings(env: Env = process.env): ListImportSettin
   };
 }
 
-/** The values a logger must never print (pass as createLogger's `secrets`). */
-export function secretsOf(config: Pick<Config, 'discordToken' | 'malClientId' | 'kaggleKey'>): (string | undefined)[] {
-  return [config.discordToken, config.malClientId, config.kaggleKey];
+/**
+ * The values a logger must never print (pass as createLogger's `secrets`): the Discord token, the MAL client
+ * id, the Kaggle key and the store URL's password in every form it may be printed in (as written, decoded).
+ */
+export function secretsOf(config: Pick<Config, 'discordToken' | 'malClientId' | 'kaggleKey' | 'storeUrl'>): (string | undefined)[] {
+  return [config.discordToken, config.malClientId, config.kaggleKey, ...urlPasswords(config.storeUrl)];
+}
+
+/** secretsOf for an environment that may not even be a valid configuration (a start that failed early). */
+export function secretsOfEnv(env: Env = process.env): (string | undefined)[] {
+  return secretsOf({
+    discordToken: text(env, 'DISCORD_TOKEN'),
+    malClientId: text(env, 'MAL_CLIENT_ID'),
+    kaggleKey: text(env, 'KAGGLE_KEY'),
+    storeUrl: text(env, 'ANIREC_STORE_URL') ?? '',
+  });
 }
 
 /** Builds and validates the configuration from an environment (process.env by default). */
@@ -210,7 +224,8 @@ export function readConfig(env: Env = process.env): Config {
   }
   const storeUrl = text(env, 'ANIREC_STORE_URL') ?? 'sqlite://data/anirec.sqlite';
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(storeUrl)) {
-    throw new ConfigError('ANIREC_STORE_URL', `"${storeUrl}" is not a Keyv URL such as sqlite://data/anirec.sqlite`);
+    // Not a URL, so no pattern finds its password: show only the part before any @ or query.
+    throw new ConfigError('ANIREC_STORE_URL', `"${maskUrlPasswords(storeUrl).replace(/[:@?].*$/s, '...')}" is not a Keyv URL such as sqlite://data/anirec.sqlite`);
   }
   const shards = shardCount(env);
   const modelDir = resolve(text(env, 'ANIREC_MODEL_DIR') ?? 'models/default');

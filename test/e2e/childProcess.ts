@@ -24,13 +24,16 @@ export interface AnirecChild {
 
 const children = new Set<ChildProcess>();
 
-/** Spawns `anirec <args>` from the repo root with `env` added to a minimal environment. */
-export function spawnAnirec(args: string[], env: Record<string, string>, entry = 'src/interfaces/cli/main.ts'): AnirecChild {
+/**
+ * Spawns `anirec <args>` from the repo root with `env` added to a minimal environment; `stdin: 'pipe'` gives
+ * the child a stdin to write to (`process.stdin`), for the console.
+ */
+export function spawnAnirec(args: string[], env: Record<string, string>, entry = 'src/interfaces/cli/main.ts', stdin: 'ignore' | 'pipe' = 'ignore'): AnirecChild {
   // A minimal env so nothing from the developer's shell (a real DISCORD_TOKEN) leaks into the test.
   const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [stdin, 'pipe', 'pipe'],
   });
   children.add(child);
   let out = '';
