@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { basename } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningWebServer } from '../../../src/interfaces/web/server.js';
 import { prepareWebFixture, serve, type WebFixture } from './webFixture.js';
@@ -320,10 +322,19 @@ describe('the page and the report', () => {
     const bare = await serve(fixture, { evalDir: '/nonexistent/eval-results' });
     try {
       const body = await (await fetch(`${bare.url}/api/report`)).json();
-      expect(body).toEqual({ available: false, reason: 'no evaluation report yet: run `anirec eval --out /nonexistent/eval-results`' });
+      expect(body).toEqual({ available: false, reason: 'no evaluation report yet: run `anirec eval --out eval-results`' });
     } finally {
       await bare.close();
     }
+  });
+
+  it('given a report from folders outside the working directory then no path in it is absolute', async () => {
+    const { body } = await call('/api/report');
+    expect(body.available).toBe(true);
+    expect(body.dataDir).toBe(basename(fixture.trained.dataDir));
+    const text = JSON.stringify(body);
+    expect(text).not.toContain(tmpdir());
+    expect(text).not.toMatch(/"\/(?!report\/)/); // chart links are URL paths, nothing else starts with /
   });
 
   it('given an unknown path then it answers 404 in plain words', async () => {
