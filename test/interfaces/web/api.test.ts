@@ -187,93 +187,57 @@ describe('rate limits', () => {
     }
   });
 
-  it('given the limit spent then every spelling of an API path that reaches a route is refused too', async () => {
-    const limited = await serve(fixture, { rateLimitPerMinute: 5, now: () => 1_000_000 });
+  /** A request: a path, or a search sent through a proxy that names `client` in X-Forwarded-For. */
+  type Sent = string | { client: string };
+  /** The statuses of `requests`, in order, from a fresh server whose clock stands still. */
+  async function statusesOf(options: { rateLimitPerMinute: number; trustProxy?: boolean | string[]; host?: string }, requests: Sent[]): Promise<number[]> {
+    const limited = await serve(fixture, { ...options, now: () => 1_000_000 });
     try {
-      for (let i = 0; i < 5; i++) expect((await fetch(`${limited.url}/api/search?q=story`)).status).toBe(200);
       const statuses: number[] = [];
-      for (let i = 0; i < 8; i++) statuses.push((await fetch(`${limited.url}/%61pi/search?q=story`)).status);
-      expect(statuses).toEqual(new Array(8).fill(429));
-      for (const path of ['/api/%73earch?q=story', '/%61%70%69/similar/%31%30%30%30', '//api/search?q=story', '/API/search?q=story', '/api/nothing']) {
-        expect((await fetch(`${limited.url}${path}`)).status, path).toBe(429);
+      for (const sent of requests) {
+        const response =
+          typeof sent === 'string' ? await fetch(`${limited.url}${sent}`) : await fetch(`${limited.url}/api/search?q=story`, { headers: { 'x-forwarded-for': sent.client } });
+        statuses.push(response.status);
       }
-      expect((await fetch(`${limited.url}/app.js`)).status).toBe(200);
+      return statuses;
     } finally {
       await limited.close();
     }
+  }
+  const times = <T>(n: number, value: T): T[] => new Array<T>(n).fill(value);
+  const from = (client: string) => ({ client });
+
+  it('given the limit spent then every spelling of an API path that reaches a route is refused too', async () => {
+    const variants = ['/api/%73earch?q=story', '/%61%70%69/similar/%31%30%30%30', '//api/search?q=story', '/API/search?q=story', '/api/nothing'];
+    const statuses = await statusesOf({ rateLimitPerMinute: 5 }, [...times(5, '/api/search?q=story'), ...times(8, '/%61pi/search?q=story'), ...variants, '/app.js']);
+    expect(statuses).toEqual([...times(5, 200), ...times(8, 429), ...times(variants.length, 429), 200]);
   });
 
   it('given percent-encoded API paths from the start then they take from the same budget', async () => {
-    const limited = await serve(fixture, { rateLimitPerMinute: 5, now: () => 1_000_000 });
-    try {
-      const statuses: number[] = [];
-      for (let i = 0; i < 8; i++) statuses.push((await fetch(`${limited.url}/%61pi/search?q=story`)).status);
-      expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429, 429]);
-    } finally {
-      await limited.close();
-    }
+    expect(await statusesOf({ rateLimitPerMinute: 5 }, times(8, '/%61pi/search?q=story'))).toEqual([...times(5, 200), ...times(3, 429)]);
   });
 
-  const forwarded = (url: string, client: string) => fetch(`${url}/api/search?q=story`, { headers: { 'x-forwarded-for': client } });
-
   it('given no ANIREC_WEB_TRUST_PROXY then a forged X-Forwarded-For does not open a new bucket', async () => {
-    const limited = await serve(fixture, { rateLimitPerMinute: 2, now: () => 1_000_000 });
-    try {
-      expect((await forwarded(limited.url, '198.51.100.1')).status).toBe(200);
-      expect((await forwarded(limited.url, '198.51.100.2')).status).toBe(200);
-      expect((await forwarded(limited.url, '198.51.100.3')).status).toBe(429);
-      expect((await forwarded(limited.url, '2001:db8::9')).status).toBe(429);
-    } finally {
-      await limited.close();
-    }
+    const forged = ['198.51.100.1', '198.51.100.2', '198.51.100.3', '2001:db8::9'].map(from);
+    expect(await statusesOf({ rateLimitPerMinute: 2 }, forged)).toEqual([200, 200, 429, 429]);
   });
 
   it.each([[true], [['127.0.0.1']], [['loopback']], [['10.0.0.0/8', '127.0.0.0/8']]])('given ANIREC_WEB_TRUST_PROXY %j then each forwarded client has its own bucket', async (trustProxy) => {
-    const limited = await serve(fixture, { rateLimitPerMinute: 2, now: () => 1_000_000, trustProxy });
-    try {
-      for (const client of ['198.51.100.1', '198.51.100.2']) {
-        expect((await forwarded(limited.url, client)).status).toBe(200);
-        expect((await forwarded(limited.url, client)).status).toBe(200);
-        expect((await forwarded(limited.url, client)).status).toBe(429);
-      }
-      expect((await forwarded(limited.url, '::ffff:198.51.100.1')).status).toBe(429);
-    } finally {
-      await limited.close();
-    }
+    const requests = [...times(3, from('198.51.100.1')), ...times(3, from('198.51.100.2')), from('::ffff:198.51.100.1')];
+    expect(await statusesOf({ rateLimitPerMinute: 2, trustProxy }, requests)).toEqual([200, 200, 429, 200, 200, 429, 429]);
   });
 
   it('given a trusted proxy then IPv6 clients are counted by /64: a fresh address in the same /64 is refused', async () => {
-    const limited = await serve(fixture, { rateLimitPerMinute: 2, now: () => 1_000_000, trustProxy: ['127.0.0.1'] });
-    try {
-      expect((await forwarded(limited.url, '2001:db8:aa:1::1')).status).toBe(200);
-      expect((await forwarded(limited.url, '2001:db8:aa:1:ffff:1234:5678:9abc')).status).toBe(200);
-      expect((await forwarded(limited.url, '2001:0DB8:00AA:0001::2')).status).toBe(429);
-      expect((await forwarded(limited.url, '2001:db8:aa:2::1')).status).toBe(200);
-    } finally {
-      await limited.close();
-    }
+    const requests = ['2001:db8:aa:1::1', '2001:db8:aa:1:ffff:1234:5678:9abc', '2001:0DB8:00AA:0001::2', '2001:db8:aa:2::1'].map(from);
+    expect(await statusesOf({ rateLimitPerMinute: 2, trustProxy: ['127.0.0.1'] }, requests)).toEqual([200, 200, 429, 200]);
   });
 
   it('given a proxy that is not the trusted one then its X-Forwarded-For is ignored', async () => {
-    const limited = await serve(fixture, { rateLimitPerMinute: 1, now: () => 1_000_000, trustProxy: ['10.0.0.1'] });
-    try {
-      expect((await forwarded(limited.url, '198.51.100.1')).status).toBe(200);
-      expect((await forwarded(limited.url, '198.51.100.2')).status).toBe(429);
-    } finally {
-      await limited.close();
-    }
+    expect(await statusesOf({ rateLimitPerMinute: 1, trustProxy: ['10.0.0.1'] }, [from('198.51.100.1'), from('198.51.100.2')])).toEqual([200, 429]);
   });
 
   it('given a client on IPv6 loopback then the server listening on ::1 counts it and refuses it past the limit', async () => {
-    const limited = await serve(fixture, { rateLimitPerMinute: 2, now: () => 1_000_000, host: '::1' });
-    try {
-      expect(limited.url).toMatch(/^http:\/\/\[::1\]:\d+$/);
-      const statuses: number[] = [];
-      for (const path of ['/api/search?q=story', '/%61pi/search?q=story', '/api/search?q=story']) statuses.push((await fetch(`${limited.url}${path}`)).status);
-      expect(statuses).toEqual([200, 200, 429]);
-    } finally {
-      await limited.close();
-    }
+    expect(await statusesOf({ rateLimitPerMinute: 2, host: '::1' }, ['/api/search?q=story', '/%61pi/search?q=story', '/api/search?q=story'])).toEqual([200, 200, 429]);
   });
 
   it("given more recommendations than the bot's per-member limit then the web page gets 429 too", async () => {
