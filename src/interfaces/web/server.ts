@@ -114,7 +114,8 @@ export async function createWebServer(options: WebServerOptions): Promise<Fastif
   // The API speaks JSON only: a text/plain body gets "send JSON" rather than being read as a string.
   app.removeContentTypeParser('text/plain');
   // The service rate-limits expensive calls per member; a visitor's member key is their address (IPv6: its /64).
-  const clientKey = (request: FastifyRequest) => `web:${clientLimitKey(request.ip)}`;
+  // (No address when the socket has already closed: those share one key rather than throwing.)
+  const clientKey = (request: FastifyRequest) => `web:${clientLimitKey(request.ip ?? 'unknown')}`;
 
   app.setErrorHandler((error: FastifyError, _request, reply) => {
     if (error instanceof WebInputError) return sendError(reply, 400, error.message);
