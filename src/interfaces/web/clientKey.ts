@@ -26,11 +26,18 @@ function ipv6Groups(address: string): number[] {
 
 /**
  * The rate-limit key of a client address: an IPv4 address as it is, an IPv6 address as its /64 prefix
- * (`2001:db8:0:1::/64`), an IPv4-mapped IPv6 address as its IPv4 address. Anything else (not an address)
- * is its own key.
+ * (`2001:db8:0:1::/64`), an IPv4-mapped IPv6 address as its IPv4 address; a port after it is dropped.
+ * Anything else (not an address) is its own key.
  */
 export function clientLimitKey(ip: string): string {
-  const address = ip.trim().toLowerCase().replace(/%.*$/, ''); // a zone id (fe80::1%eth0) names no client
+  // Some proxies forward `1.2.3.4:5678` or `[2001:db8::1]:5678`: the port is not the client (a new one each
+  // connection), and a zone id (fe80::1%eth0) names no client either.
+  const address = ip
+    .trim()
+    .toLowerCase()
+    .replace(/^\[([^\]]*)\](?::\d+)?$/, '$1')
+    .replace(/^(\d+\.\d+\.\d+\.\d+):\d+$/, '$1')
+    .replace(/%.*$/, '');
   if (isIPv4(address)) return address;
   if (!isIPv6(address)) return ip;
   const groups = ipv6Groups(address);

@@ -228,8 +228,8 @@ describe('rate limits', () => {
   });
 
   it('given a trusted proxy then IPv6 clients are counted by /64: a fresh address in the same /64 is refused', async () => {
-    const requests = ['2001:db8:aa:1::1', '2001:db8:aa:1:ffff:1234:5678:9abc', '2001:0DB8:00AA:0001::2', '2001:db8:aa:2::1'].map(from);
-    expect(await statusesOf({ rateLimitPerMinute: 2, trustProxy: ['127.0.0.1'] }, requests)).toEqual([200, 200, 429, 200]);
+    const requests = ['2001:db8:aa:1::1', '2001:db8:aa:1:ffff:1234:5678:9abc', '2001:0DB8:00AA:0001::2', '[2001:db8:aa:1::3]:4444', '2001:db8:aa:2::1'].map(from);
+    expect(await statusesOf({ rateLimitPerMinute: 2, trustProxy: ['127.0.0.1'] }, requests)).toEqual([200, 200, 429, 429, 200]);
   });
 
   it('given a proxy that is not the trusted one then its X-Forwarded-For is ignored', async () => {

@@ -38,6 +38,13 @@ describe('clientLimitKey', () => {
     expect(clientLimitKey('::ffff:1.2.3.4')).toBe(clientLimitKey('1.2.3.4'));
   });
 
+  it('given an address with a port, as some proxies forward it, then the port is dropped', () => {
+    expect(clientLimitKey('203.0.113.7:51234')).toBe('203.0.113.7');
+    expect(clientLimitKey('[2001:db8:1:2::1]:51234')).toBe('2001:db8:1:2::/64');
+    expect(clientLimitKey('[2001:db8:1:2::1]')).toBe('2001:db8:1:2::/64');
+    expect(clientLimitKey('[::ffff:1.2.3.4]:80')).toBe('1.2.3.4');
+  });
+
   it('given something that is not an address then it is its own key', () => {
     expect(clientLimitKey('unknown')).toBe('unknown');
     expect(clientLimitKey('')).toBe('');
