@@ -3,10 +3,12 @@
  * Every variable, its default and its meaning is listed here and in `.env.example`; a bad value
  * becomes a one-line ConfigError naming the variable.
  */
+import { isIP } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { config as loadDotenv } from 'dotenv';
 import { ConfigError } from './errors.js';
 import { DEFAULT_SERVER_RATE_LIMIT } from './recommender/rateLimiter.js';
+import { maskUrlPasswords, urlPasswords } from './log.js';
 
 export const KAGGLE_DATASET_URL =
   'https://www.kaggle.com/api/v1/datasets/download/CooperUnion/anime-recommendations-database';
@@ -44,8 +46,13 @@ export interface Config {
   webPort: number | undefined;
   /** Address the web page listens on. */
   webHost: string;
-  /** Requests to the web page's JSON API one client (IP address) may make per minute. */
+  /** Requests to the web page's JSON API one client (IP address, an IPv6 /64) may make per minute. */
   webRateLimitPerMinute: number;
+  /**
+   * ANIREC_WEB_TRUST_PROXY: which proxies' X-Forwarded-For names the client (Fastify's `trustProxy`): false (the
+   * default: the socket's address is the client), true (any peer), or proxy addresses and CIDR ranges.
+   */
+  webTrustProxy: boolean | string[];
   /** Folder of the `anirec eval` output the web page's report shows. */
   evalDir: string;
   /** Training threads (worker_threads); 0 means one per core. */
@@ -149,6 +156,33 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, `"${value}" is not true or false`);
 }
 
+// proxy-addr's names for address ranges, accepted in ANIREC_WEB_TRUST_PROXY's list as Fastify accepts them.
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.includes(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  return prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+}
+
+function trustProxy(env: Env): Config['webTrustProxy'] {
+  const name = 'ANIREC_WEB_TRUST_PROXY';
+  const value = text(env, name)?.toLowerCase();
+  if (value === undefined || ['false', 'no', 'off', '0'].includes(value)) return false;
+  if (['true', 'yes', 'on'].includes(value)) return true;
+  // Fastify 5 ignores a hop count (it trusts no one then): it cannot tell a proxy from a client who reaches
+  // the server directly and sends X-Forwarded-For itself. Refused rather than accepted and silently ignored.
+  if (/^\d+$/.test(value)) throw new ConfigError(name, `a hop count (${value}) cannot tell the proxy from a client that reaches anirec directly: give the proxy's address (such as 127.0.0.1 or 10.0.0.0/8), or true to trust any`);
+  const entries = value.split(',').map((entry) => entry.trim());
+  const bad = entries.find((entry) => !isProxyAddress(entry));
+  if (bad !== undefined) {
+    throw new ConfigError(name, `"${bad}" is not true, false, or a proxy address or range such as 10.0.0.1, 10.0.0.0/8, ::1 or loopback`);
+  }
+  return entries;
+}
+
 /** ANIREC_ANILIST_URL, ANIREC_MAL_API_URL and MAL_CLIENT_ID, validated. */
 export function readListImportSettings(env: Env = process.env): ListImportSettings {
   const malClientId = text(env, 'MAL_CLIENT_ID');
@@ -163,9 +197,22 @@ export function readListImportSettings(env: Env = process.env): ListImportSettin
   };
 }
 
-/** The values a logger must never print (pass as createLogger's `secrets`). */
-export function secretsOf(config: Pick<Config, 'discordToken' | 'malClientId' | 'kaggleKey'>): (string | undefined)[] {
-  return [config.discordToken, config.malClientId, config.kaggleKey];
+/**
+ * The values a logger must never print (pass as createLogger's `secrets`): the Discord token, the MAL client
+ * id, the Kaggle key and the store URL's password in every form it may be printed in (as written, decoded).
+ */
+export function secretsOf(config: Pick<Config, 'discordToken' | 'malClientId' | 'kaggleKey' | 'storeUrl'>): (string | undefined)[] {
+  return [config.discordToken, config.malClientId, config.kaggleKey, ...urlPasswords(config.storeUrl)];
+}
+
+/** secretsOf for an environment that may not even be a valid configuration (a start that failed early). */
+export function secretsOfEnv(env: Env = process.env): (string | undefined)[] {
+  return secretsOf({
+    discordToken: text(env, 'DISCORD_TOKEN'),
+    malClientId: text(env, 'MAL_CLIENT_ID'),
+    kaggleKey: text(env, 'KAGGLE_KEY'),
+    storeUrl: text(env, 'ANIREC_STORE_URL') ?? '',
+  });
 }
 
 /** Builds and validates the configuration from an environment (process.env by default). */
@@ -180,7 +227,8 @@ export function readConfig(env: Env = process.env): Config {
   }
   const storeUrl = text(env, 'ANIREC_STORE_URL') ?? 'sqlite://data/anirec.sqlite';
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(storeUrl)) {
-    throw new ConfigError('ANIREC_STORE_URL', `"${storeUrl}" is not a Keyv URL such as sqlite://data/anirec.sqlite`);
+    // Not a URL, so no pattern finds its password: show only the part before any @ or query.
+    throw new ConfigError('ANIREC_STORE_URL', `"${maskUrlPasswords(storeUrl).replace(/[:@?].*$/s, '...')}" is not a Keyv URL such as sqlite://data/anirec.sqlite`);
   }
   const shards = shardCount(env);
   const modelDir = resolve(text(env, 'ANIREC_MODEL_DIR') ?? 'models/default');
@@ -203,6 +251,7 @@ export function readConfig(env: Env = process.env): Config {
     webPort: text(env, 'ANIREC_WEB_PORT') === undefined ? undefined : integer(env, 'ANIREC_WEB_PORT', 0, 0, 65_535),
     webHost: text(env, 'ANIREC_WEB_HOST') ?? '127.0.0.1',
     webRateLimitPerMinute: integer(env, 'ANIREC_WEB_RATE_LIMIT', 300, 1, 1_000_000),
+    webTrustProxy: trustProxy(env),
     evalDir: resolve(text(env, 'ANIREC_EVAL_DIR') ?? 'eval-results'),
     threads: integer(env, 'ANIREC_THREADS', 0, 0, 64),
     logLevel,

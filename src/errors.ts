@@ -3,6 +3,8 @@
  * explain it; the words people read live in `src/interfaces/messages.ts`, keyed by code, so Discord,
  * the console and the CLI all say the same thing.
  */
+import { maskUrlPasswords } from './log.js';
+
 export type ErrorCode =
   | 'config_invalid'
   | 'csv_format'
@@ -40,10 +42,11 @@ export class AnirecError extends Error {
   }
 }
 
-/** A configuration variable holds a value we cannot use. */
+/** A configuration variable holds a value we cannot use; a URL's password in the text shows as `***`. */
 export class ConfigError extends AnirecError {
   constructor(readonly variable: string, problem: string) {
-    super('config_invalid', `${variable}: ${problem}`, { variable, problem });
+    const shown = maskUrlPasswords(problem);
+    super('config_invalid', `${variable}: ${shown}`, { variable, problem: shown });
   }
 }
 

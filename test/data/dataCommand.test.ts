@@ -80,6 +80,17 @@ describe('anirec data', () => {
     );
   });
 
+  it('given a store URL with a password then the members line shows it as ***, readable or not', async () => {
+    const dir = writeDataDir(RATINGS);
+    const storeFile = join(tempDir(), 'none.sqlite');
+    const sqlite = await anirec(['data', '--data', dir], { ANIREC_STORE_URL: `sqlite://${storeFile}?password=hunter22` });
+    expect(sqlite.code).toBe(0);
+    expect(sqlite.stdout).toContain(`members in the store: none yet (sqlite://${storeFile}?password=***)\n`);
+    const redis = await anirec(['data', '--data', dir], { ANIREC_STORE_URL: 'redis://default:hunter22@127.0.0.1:1' });
+    expect(redis.stdout).toContain('members in the store');
+    for (const run of [sqlite, redis]) expect(run.stdout + run.stderr).not.toContain('hunter22');
+  });
+
   it('given a malformed row then it prints the one-line error naming file and line and exits 1', async () => {
     const dir = writeDataDir(ratingCsv('1,32281,10', '2,9253,x'));
     const run = await anirec(['data', '--data', dir]);

@@ -1,10 +1,11 @@
 /** `anirec data`: checks and summarises a data folder (optionally downloading it first). */
-import { readConfig } from '../../config.js';
+import { readConfig, secretsOf } from '../../config.js';
 import { loadDataset } from '../../data/dataset.js';
 import { downloadDataset } from '../../data/download.js';
 import { createProgress } from '../../data/progress.js';
 import type { Dataset, IngestReport } from '../../data/types.js';
 import { withMemberRatings } from '../../data/memberRatings.js';
+import { redact } from '../../log.js';
 import { readStoreMembers } from '../../recommender/storeMembers.js';
 import { describeStoreUrl } from '../../recommender/ratingsStore.js';
 import { parseOptions } from './args.js';
@@ -106,7 +107,8 @@ const command: Subcommand = {
       bar.stop();
     }
     process.stdout.write(formatReport(dataset.dir, dataset.report, config.cacheDir));
-    process.stdout.write(await formatMembers(config.storeUrl, dataset));
+    // The store's URL and its errors: printed on stdout, so redacted here as a log line would be.
+    process.stdout.write(redact(await formatMembers(config.storeUrl, dataset), secretsOf(config)));
     return 0;
   },
 };

@@ -2,7 +2,8 @@
 /**
  * `anirec`: one entry, one subcommand per file. stdout carries data; logs and errors go to stderr.
  */
-import { loadDotenvFile } from '../../config.js';
+import { loadDotenvFile, secretsOfEnv } from '../../config.js';
+import { describeFailure, redact } from '../../log.js';
 import { describeError } from '../messages.js';
 import type { Subcommand } from './subcommand.js';
 
@@ -53,8 +54,10 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (error) {
-    process.stderr.write(`anirec ${name}: ${describeError(error)}\n`);
-    if (process.env.ANIREC_LOG_LEVEL === 'debug' && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    // Printed without the logger (the configuration may be what failed), so redacted here.
+    const secrets = secretsOfEnv();
+    process.stderr.write(redact(`anirec ${name}: ${describeError(error)}`, secrets) + '\n');
+    if (process.env.ANIREC_LOG_LEVEL === 'debug' && error instanceof Error) process.stderr.write(redact(describeFailure(error, true), secrets) + '\n');
     return 1;
   }
 }
@@ -64,7 +67,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`anirec: ${describeError(error)}\n`);
+    process.stderr.write(redact(`anirec: ${describeError(error)}`, secretsOfEnv()) + '\n');
     process.exitCode = 1;
   },
 );

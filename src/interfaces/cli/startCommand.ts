@@ -77,6 +77,7 @@ async function runShardManager(config: Config, log: Logger, started: number): Pr
       : await startOpsServer({
           port: config.metricsPort,
           host: config.metricsHost,
+          log,
           metrics: async () => {
             const replies = await shards.status();
             return aggregate([await metrics.registry.getMetricsAsJSON(), ...replies.flatMap((r) => (r.reply ? [r.reply.metrics] : []))]);
@@ -114,7 +115,7 @@ export async function runStart(argv: string[]): Promise<number> {
   let ops: OpsServer | undefined;
   if (shardProcess) answerManager(metrics, health);
   else if (config.metricsPort !== undefined) {
-    ops = await startOpsServer({ port: config.metricsPort, host: config.metricsHost, metrics: () => metrics.registry.metrics(), health });
+    ops = await startOpsServer({ port: config.metricsPort, host: config.metricsHost, metrics: () => metrics.registry.metrics(), health, log });
     log.info(`ops: /healthz and /metrics on http://${config.metricsHost}:${ops.port}`);
   }
 

@@ -1,10 +1,13 @@
 /**
  * GET /healthz and GET /metrics on ANIREC_METRICS_PORT (127.0.0.1 unless ANIREC_METRICS_HOST says
  * otherwise). /healthz answers 200 when the store answers and the bot serves, 503 otherwise, with a
- * JSON body saying which part is unwell; /metrics is Prometheus text.
+ * JSON body saying which part is unwell; /metrics is Prometheus text. A failure inside either answers a
+ * fixed line and goes to the log: an error's words may name a host, a path or worse, and a scraper is
+ * not the one to tell.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { silentLogger, type Logger } from '../../log.js';
 
 export interface Health {
   ok: boolean;
@@ -16,7 +19,17 @@ export interface OpsServer {
   close(): Promise<void>;
 }
 
-export async function startOpsServer(options: { port: number; host?: string; metrics: () => Promise<string>; health: () => Promise<Health> }): Promise<OpsServer> {
+export interface OpsServerOptions {
+  port: number;
+  host?: string;
+  metrics: () => Promise<string>;
+  health: () => Promise<Health>;
+  /** Where a failure's detail goes (redacted by the logger); nowhere by default. */
+  log?: Logger;
+}
+
+export async function startOpsServer(options: OpsServerOptions): Promise<OpsServer> {
+  const log = options.log ?? silentLogger;
   const server: Server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
     const answer = async () => {
@@ -30,7 +43,10 @@ export async function startOpsServer(options: { port: number; host?: string; met
     };
     answer().then(
       ({ status, type, body }) => response.writeHead(status, { 'content-type': type }).end(body),
-      (error: unknown) => response.writeHead(500, { 'content-type': 'text/plain' }).end(`${error instanceof Error ? error.message : String(error)}\n`),
+      (error: unknown) => {
+        log.error(`ops: ${request.method ?? 'GET'} ${path} failed`, error);
+        response.writeHead(500, { 'content-type': 'text/plain' }).end('internal error (the details are in the log)\n');
+      },
     );
   });
   await new Promise<void>((resolve, reject) => {

@@ -1,11 +1,12 @@
 /**
  * The evaluation report the web page shows: the table of the latest `anirec eval` run (eval.json in its
  * --out folder) and the names of its charts. Read on each request, so a new eval run shows up without a
- * restart; a missing or unreadable folder just means "no report".
+ * restart; a missing or unreadable folder just means "no report". Paths are shown relative to the working
+ * directory, or by their last name when outside it: a visitor has no business learning the server's layout.
  */
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import type { EvalRow, EvalTable } from '../../model/evaluate.js';
 
 export const REPORT_CHARTS = ['comparison.svg', 'curves.svg'] as const;
@@ -26,6 +27,13 @@ export type EvalReport =
       charts: string[];
     };
 
+/** A path as a visitor may see it: relative to the working directory, else its last name. */
+export function shownPath(path: string, cwd = process.cwd()): string {
+  const rel = relative(cwd, resolve(cwd, path));
+  if (rel === '') return '.';
+  return rel.startsWith('..') || isAbsolute(rel) ? basename(path) : rel;
+}
+
 export function chartPath(evalDir: string, chart: ReportChart): string {
   return join(evalDir, chart);
 }
@@ -39,12 +47,12 @@ export async function readEvalReport(evalDir: string): Promise<EvalReport> {
     table = JSON.parse(text) as EvalTable;
     savedAt = info.mtime.toISOString();
   } catch {
-    return { available: false, reason: `no evaluation report yet: run \`anirec eval --out ${evalDir}\`` };
+    return { available: false, reason: `no evaluation report yet: run \`anirec eval --out ${shownPath(evalDir)}\`` };
   }
-  if (!Array.isArray(table.rows)) return { available: false, reason: `${file} is not an \`anirec eval\` report` };
+  if (!Array.isArray(table.rows)) return { available: false, reason: `${shownPath(file)} is not an \`anirec eval\` report` };
   return {
     available: true,
-    dataDir: table.dataDir,
+    dataDir: typeof table.dataDir === 'string' ? shownPath(table.dataDir) : table.dataDir,
     seed: table.seed,
     split: table.split,
     savedAt,

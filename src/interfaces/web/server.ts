@@ -17,14 +17,17 @@ import { createRateLimiter } from '../../recommender/rateLimiter.js';
 import { animeUrl, type AnimeView, type AnirecService } from '../../recommender/service.js';
 import { describeError, WEB_MESSAGES } from '../messages.js';
 import { BODY_LIMIT_BYTES, parseAnimeIdParam, parseCountQuery, parseImportBody, parseRecommendBody, parseSearchQuery, WebInputError } from './apiInput.js';
+import { clientLimitKey, isApiRequest } from './clientKey.js';
 import { chartPath, readEvalReport, REPORT_CHARTS, type ReportChart } from './report.js';
 
 export interface WebServerOptions {
   service: AnirecService;
   /** Folder of the `anirec eval` output the report shows. */
   evalDir: string;
-  /** API requests per client (IP address) per minute. */
+  /** API requests per client (IP address; an IPv6 /64) per minute. */
   rateLimitPerMinute: number;
+  /** Whose X-Forwarded-For names the client (Fastify's `trustProxy`); false by default: the socket's address. */
+  trustProxy?: boolean | string[];
   log?: Logger;
   /** Milliseconds clock for the rate limit (tests). */
   now?: () => number;
@@ -107,11 +110,12 @@ export async function createWebServer(options: WebServerOptions): Promise<Fastif
   const log = options.log ?? silentLogger;
   const catalogue = service.catalogue;
   const limiter = createRateLimiter({ perMinute: options.rateLimitPerMinute, ...(options.now ? { now: options.now } : {}) });
-  const app = Fastify({ bodyLimit: BODY_LIMIT_BYTES, logger: false, return503OnClosing: false });
+  const app = Fastify({ bodyLimit: BODY_LIMIT_BYTES, logger: false, return503OnClosing: false, trustProxy: options.trustProxy ?? false });
   // The API speaks JSON only: a text/plain body gets "send JSON" rather than being read as a string.
   app.removeContentTypeParser('text/plain');
-  // The service rate-limits expensive calls per member; a visitor's member key is their address.
-  const clientKey = (request: FastifyRequest) => `web:${request.ip}`;
+  // The service rate-limits expensive calls per member; a visitor's member key is their address (IPv6: its /64).
+  // (No address when the socket has already closed: those share one key rather than throwing.)
+  const clientKey = (request: FastifyRequest) => `web:${clientLimitKey(request.ip ?? 'unknown')}`;
 
   app.setErrorHandler((error: FastifyError, _request, reply) => {
     if (error instanceof WebInputError) return sendError(reply, 400, error.message);
@@ -135,9 +139,10 @@ export async function createWebServer(options: WebServerOptions): Promise<Fastif
   });
   app.setNotFoundHandler((_request, reply) => sendError(reply, 404, WEB_MESSAGES.notFound));
 
-  // One budget per client over the whole API (the page asks on every keystroke of a search).
+  // One budget per client over the whole API (the page asks on every keystroke of a search), decided on the
+  // route Fastify matched, so no spelling of an API path that reaches it goes uncounted.
   app.addHook('onRequest', async (request) => {
-    if (request.url.startsWith('/api/')) limiter.take(clientKey(request));
+    if (isApiRequest(request.routeOptions.url, request.url)) limiter.take(clientKey(request));
   });
   app.addHook('onSend', async (_request, reply, payload) => {
     const type = String(reply.getHeader('content-type') ?? '');
@@ -231,12 +236,20 @@ export async function startWebServer(options: WebServerOptions & { port: number;
 
 /** The web page as `anirec web` and `anirec start` (ANIREC_WEB_PORT) run it, announced in the log. */
 export async function startConfiguredWeb(
-  config: Pick<Config, 'evalDir' | 'webHost' | 'webRateLimitPerMinute'>,
+  config: Pick<Config, 'evalDir' | 'webHost' | 'webRateLimitPerMinute' | 'webTrustProxy'>,
   service: AnirecService,
   port: number,
   log: Logger,
 ): Promise<RunningWebServer> {
-  const web = await startWebServer({ service, evalDir: config.evalDir, rateLimitPerMinute: config.webRateLimitPerMinute, log, port, host: config.webHost });
+  const web = await startWebServer({
+    service,
+    evalDir: config.evalDir,
+    rateLimitPerMinute: config.webRateLimitPerMinute,
+    trustProxy: config.webTrustProxy,
+    log,
+    port,
+    host: config.webHost,
+  });
   log.info(`web page at ${web.url} (${service.catalogue.anime.length} anime; report from ${config.evalDir})`);
   return web;
 }

@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createMetrics } from '../../../src/interfaces/ops/metrics.js';
 import { startOpsServer, type OpsServer } from '../../../src/interfaces/ops/opsServer.js';
 import { openRatingsStore } from '../../../src/recommender/ratingsStore.js';
+import { createLogger } from '../../../src/log.js';
 
 const servers: OpsServer[] = [];
 afterEach(async () => {
@@ -54,5 +55,32 @@ describe('startOpsServer', () => {
     expect(down.status).toBe(503);
     expect(await down.json()).toEqual({ ok: false });
     expect((await fetch(`http://127.0.0.1:${server.port}/nothing`)).status).toBe(404);
+  });
+});
+
+describe('startOpsServer when a part fails', () => {
+  it('given /metrics and /healthz that throw then each answers 500 with a fixed line, and the detail goes to the log, redacted', async () => {
+    const lines: string[] = [];
+    const log = createLogger({ secrets: ['hunter22'], write: (line) => lines.push(line) });
+    const server = await startOpsServer({
+      port: 0,
+      log,
+      metrics: async () => {
+        throw new Error('registry of redis://:hunter22@10.0.0.5:6379 broke at /srv/anirec/src/x.ts');
+      },
+      health: async () => {
+        throw new Error('probe hunter22 failed');
+      },
+    });
+    servers.push(server);
+    for (const path of ['/metrics', '/healthz']) {
+      const response = await fetch(`http://127.0.0.1:${server.port}${path}`);
+      expect(response.status).toBe(500);
+      expect(await response.text()).toBe('internal error (the details are in the log)\n');
+    }
+    expect(lines).toEqual([
+      'ERROR ops: GET /metrics failed: Error: registry of redis://:***@10.0.0.5:6379 broke at /srv/anirec/src/x.ts\n',
+      'ERROR ops: GET /healthz failed: Error: probe [redacted] failed\n',
+    ]);
   });
 });

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { basename } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningWebServer } from '../../../src/interfaces/web/server.js';
 import { prepareWebFixture, serve, type WebFixture } from './webFixture.js';
@@ -185,6 +187,59 @@ describe('rate limits', () => {
     }
   });
 
+  /** A request: a path, or a search sent through a proxy that names `client` in X-Forwarded-For. */
+  type Sent = string | { client: string };
+  /** The statuses of `requests`, in order, from a fresh server whose clock stands still. */
+  async function statusesOf(options: { rateLimitPerMinute: number; trustProxy?: boolean | string[]; host?: string }, requests: Sent[]): Promise<number[]> {
+    const limited = await serve(fixture, { ...options, now: () => 1_000_000 });
+    try {
+      const statuses: number[] = [];
+      for (const sent of requests) {
+        const response =
+          typeof sent === 'string' ? await fetch(`${limited.url}${sent}`) : await fetch(`${limited.url}/api/search?q=story`, { headers: { 'x-forwarded-for': sent.client } });
+        statuses.push(response.status);
+      }
+      return statuses;
+    } finally {
+      await limited.close();
+    }
+  }
+  const times = <T>(n: number, value: T): T[] => new Array<T>(n).fill(value);
+  const from = (client: string) => ({ client });
+
+  it('given the limit spent then every spelling of an API path that reaches a route is refused too', async () => {
+    const variants = ['/api/%73earch?q=story', '/%61%70%69/similar/%31%30%30%30', '//api/search?q=story', '/API/search?q=story', '/api/nothing'];
+    const statuses = await statusesOf({ rateLimitPerMinute: 5 }, [...times(5, '/api/search?q=story'), ...times(8, '/%61pi/search?q=story'), ...variants, '/app.js']);
+    expect(statuses).toEqual([...times(5, 200), ...times(8, 429), ...times(variants.length, 429), 200]);
+  });
+
+  it('given percent-encoded API paths from the start then they take from the same budget', async () => {
+    expect(await statusesOf({ rateLimitPerMinute: 5 }, times(8, '/%61pi/search?q=story'))).toEqual([...times(5, 200), ...times(3, 429)]);
+  });
+
+  it('given no ANIREC_WEB_TRUST_PROXY then a forged X-Forwarded-For does not open a new bucket', async () => {
+    const forged = ['198.51.100.1', '198.51.100.2', '198.51.100.3', '2001:db8::9'].map(from);
+    expect(await statusesOf({ rateLimitPerMinute: 2 }, forged)).toEqual([200, 200, 429, 429]);
+  });
+
+  it.each([[true], [['127.0.0.1']], [['loopback']], [['10.0.0.0/8', '127.0.0.0/8']]])('given ANIREC_WEB_TRUST_PROXY %j then each forwarded client has its own bucket', async (trustProxy) => {
+    const requests = [...times(3, from('198.51.100.1')), ...times(3, from('198.51.100.2')), from('::ffff:198.51.100.1')];
+    expect(await statusesOf({ rateLimitPerMinute: 2, trustProxy }, requests)).toEqual([200, 200, 429, 200, 200, 429, 429]);
+  });
+
+  it('given a trusted proxy then IPv6 clients are counted by /64: a fresh address in the same /64 is refused', async () => {
+    const requests = ['2001:db8:aa:1::1', '2001:db8:aa:1:ffff:1234:5678:9abc', '2001:0DB8:00AA:0001::2', '[2001:db8:aa:1::3]:4444', '2001:db8:aa:2::1'].map(from);
+    expect(await statusesOf({ rateLimitPerMinute: 2, trustProxy: ['127.0.0.1'] }, requests)).toEqual([200, 200, 429, 429, 200]);
+  });
+
+  it('given a proxy that is not the trusted one then its X-Forwarded-For is ignored', async () => {
+    expect(await statusesOf({ rateLimitPerMinute: 1, trustProxy: ['10.0.0.1'] }, [from('198.51.100.1'), from('198.51.100.2')])).toEqual([200, 429]);
+  });
+
+  it('given a client on IPv6 loopback then the server listening on ::1 counts it and refuses it past the limit', async () => {
+    expect(await statusesOf({ rateLimitPerMinute: 2, host: '::1' }, ['/api/search?q=story', '/%61pi/search?q=story', '/api/search?q=story'])).toEqual([200, 200, 429]);
+  });
+
   it("given more recommendations than the bot's per-member limit then the web page gets 429 too", async () => {
     const strict = await prepareWebFixture({ serviceRateLimit: 2 });
     const server = await serve(strict);
@@ -231,10 +286,19 @@ describe('the page and the report', () => {
     const bare = await serve(fixture, { evalDir: '/nonexistent/eval-results' });
     try {
       const body = await (await fetch(`${bare.url}/api/report`)).json();
-      expect(body).toEqual({ available: false, reason: 'no evaluation report yet: run `anirec eval --out /nonexistent/eval-results`' });
+      expect(body).toEqual({ available: false, reason: 'no evaluation report yet: run `anirec eval --out eval-results`' });
     } finally {
       await bare.close();
     }
+  });
+
+  it('given a report from folders outside the working directory then no path in it is absolute', async () => {
+    const { body } = await call('/api/report');
+    expect(body.available).toBe(true);
+    expect(body.dataDir).toBe(basename(fixture.trained.dataDir));
+    const text = JSON.stringify(body);
+    expect(text).not.toContain(tmpdir());
+    expect(text).not.toMatch(/"\/(?!report\/)/); // chart links are URL paths, nothing else starts with /
   });
 
   it('given an unknown path then it answers 404 in plain words', async () => {

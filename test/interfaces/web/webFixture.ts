@@ -44,13 +44,17 @@ export async function prepareWebFixture(options: { serviceRateLimit?: number; li
   return { trained, store, storeFile, service, evalDir, close: () => store.close() };
 }
 
-export function serve(fixture: WebFixture, options: { rateLimitPerMinute?: number; evalDir?: string; now?: () => number } = {}): Promise<RunningWebServer> {
+export function serve(
+  fixture: WebFixture,
+  options: { rateLimitPerMinute?: number; evalDir?: string; now?: () => number; trustProxy?: boolean | string[]; host?: string } = {},
+): Promise<RunningWebServer> {
   return startWebServer({
     service: fixture.service,
     evalDir: options.evalDir ?? fixture.evalDir,
     rateLimitPerMinute: options.rateLimitPerMinute ?? 100_000,
     port: 0,
-    host: '127.0.0.1',
+    host: options.host ?? '127.0.0.1',
     ...(options.now ? { now: options.now } : {}),
+    ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
   });
 }
