@@ -82,7 +82,7 @@ describe.each(['redis', 'postgres'] as ServerKind[])('/healthz of `anirec start`
           ANIREC_LOG_LEVEL: 'debug',
         },
         undefined,
-        'pipe',
+        { stdin: 'pipe' },
       );
       await child.waitForOutput(/ready in [\d.]+ s/, 120_000);
       const ops = /ops: \/healthz and \/metrics on (http:\/\/127\.0\.0\.1:\d+)/.exec(child.stderr())![1]!;
