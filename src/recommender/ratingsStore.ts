@@ -11,6 +11,7 @@
  */
 import { ConfigError, StoreReadError, StoreWriteError, type ListSourceName } from '../errors.js';
 import { createKeyedMutex } from './keyedMutex.js';
+import { maskUrlPasswords } from '../log.js';
 import { backendProtocol, openBackend, sqlitePath, type MemberBackend } from './storeBackends.js';
 
 export { sqlitePath } from './storeBackends.js';
@@ -84,9 +85,9 @@ export interface StoreOptions {
   timeoutMs?: number;
 }
 
-/** The URL without its password, for logs. */
+/** The URL without its password in any form (userinfo or ?password=), for logs. */
 export function describeStoreUrl(url: string): string {
-  return url.replace(/(\/\/[^:/@]*):[^@/]*@/, '$1:***@');
+  return maskUrlPasswords(url);
 }
 
 const key = (userId: string) => `member:${userId}`;

@@ -120,5 +120,7 @@ describe('openRatingsStore URLs', () => {
 
   it('given a URL with a password then its description hides it', () => {
     expect(describeStoreUrl('postgres://anirec:hunter2@db:5432/anirec')).toBe('postgres://anirec:***@db:5432/anirec');
+    expect(describeStoreUrl('postgresql://db/anirec?user=anirec&password=hunter2')).not.toContain('hunter2');
+    expect(describeStoreUrl('redis://:hunter2@cache:6379')).not.toContain('hunter2');
   });
 });
