@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'invalid_option'
   | 'input_file'
   | 'store_write'
+  | 'store_write_unknown'
   | 'store_read'
   | 'rate_limited'
   | 'import_invalid'
@@ -133,6 +134,16 @@ export class InputFileError extends AnirecError {
 export class StoreWriteError extends AnirecError {
   constructor(readonly key: string, options?: { cause?: unknown }) {
     super('store_write', `the ratings store did not confirm the write of ${key}`, { key }, options);
+  }
+}
+
+/**
+ * The ratings store did not answer a write in time, and the write may still have landed (it had reached
+ * the store and could not be withdrawn): the member is told to check rather than that nothing was saved.
+ */
+export class StoreWriteUnknownError extends AnirecError {
+  constructor(readonly key: string, options?: { cause?: unknown }) {
+    super('store_write_unknown', `the ratings store did not answer the write of ${key} in time; it may have landed`, { key }, options);
   }
 }
 

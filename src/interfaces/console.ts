@@ -228,7 +228,7 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
       if ((await handle(line)) === 'quit') break;
     } catch (error) {
       if (!isAnirecError(error)) log.error(`console command "${line}" failed`, error);
-      else if (error.code === 'store_write' || error.code === 'store_read') log.error(error.message, error.cause);
+      else if (error.code.startsWith('store_')) log.error(error.message, error.cause);
       await show(renderError(error));
     }
     prompt();

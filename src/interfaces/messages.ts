@@ -30,6 +30,7 @@ const MESSAGES: Record<ErrorCode, Render> = {
   invalid_option: (e) => e.message,
   input_file: (e) => e.message,
   store_write: () => 'I could not save that just now, so nothing was recorded. Please try again in a moment.',
+  store_write_unknown: () => 'The ratings store answered too slowly, so that may not have been saved: check /ratings before trying again.',
   store_read: () => 'I could not read your ratings just now. Please try again in a moment.',
   rate_limited: (e) => `Easy there! Try again in ${Math.ceil(Number(e.details.retryAfterMs) / 1000)} s.`,
   import_invalid: (e) => `That file is not a MyAnimeList list export: ${e.message}`,

@@ -9,10 +9,11 @@
  * only once the backend confirmed it; reads that fail throw instead of looking like "no ratings", and a
  * store that does not answer in time fails the command ("not saved, try again") instead of hanging it.
  */
-import { ConfigError, StoreReadError, StoreWriteError, type ListSourceName } from '../errors.js';
+import { ConfigError, StoreReadError, StoreWriteError, StoreWriteUnknownError, type ListSourceName } from '../errors.js';
+import { WriteWithdrawn } from './groupCommit.js';
 import { createKeyedMutex } from './keyedMutex.js';
 import { maskUrlPasswords } from '../log.js';
-import { backendProtocol, openBackend, sqlitePath, type MemberBackend } from './storeBackends.js';
+import { backendProtocol, openBackend, sqlitePath, type MemberBackend, type SwapOp } from './storeBackends.js';
 
 export { sqlitePath } from './storeBackends.js';
 
@@ -116,6 +117,19 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   return Promise.race([work, expired]).finally(() => clearTimeout(timer));
 }
 
+/** A write not answered in time that had reached the store: it may or may not have landed. */
+class WriteOutcomeUnknown extends Error {
+  constructor(ms: number) {
+    super(`the store did not answer within ${ms} ms and the write could not be withdrawn`);
+    this.name = 'WriteOutcomeUnknown';
+  }
+}
+
+/** The error a failed write becomes: "not saved" when that is certain, "may not have been saved" otherwise. */
+function writeError(key: string, error: unknown): StoreWriteError | StoreWriteUnknownError {
+  return error instanceof WriteOutcomeUnknown ? new StoreWriteUnknownError(key, { cause: error }) : new StoreWriteError(key, { cause: error });
+}
+
 /** What this process last saw stored for a member: the bytes, and the record parsed from them. */
 interface Known {
   raw: string | undefined;
@@ -149,6 +163,50 @@ export async function openRatingsStore(url: string, options: StoreOptions = {}):
       options.onError?.(error);
       throw error;
     }
+  };
+
+  /**
+   * One swap, answered within the timeout. Past it the swap is withdrawn if it has not reached the store
+   * (SQLite: still waiting for its commit); one that has reached it carries a deadline the backend checks
+   * (Redis, PostgreSQL), so it lands by then or never, and the caller hears that it may have landed.
+   */
+  const swapInTime = async (op: Omit<SwapOp, 'deadline'>): Promise<boolean> => {
+    const started = performance.now();
+    const controller = new AbortController();
+    const work = backend.swap({ ...op, deadline: Date.now() + timeoutMs }, controller.signal);
+    // Settled after we stop waiting: never an unhandled rejection.
+    work.catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<'expired'>((resolve) => (timer = setTimeout(() => resolve('expired'), timeoutMs)));
+    const fail = (error: unknown) => {
+      options.observe?.('write', 'error', (performance.now() - started) / 1000);
+      options.onError?.(error);
+      return error;
+    };
+    let first: boolean | 'expired';
+    try {
+      first = await Promise.race([work, expired]);
+    } catch (error) {
+      throw fail(error);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (first !== 'expired') {
+      options.observe?.('write', first ? 'ok' : 'conflict', (performance.now() - started) / 1000);
+      return first;
+    }
+    controller.abort();
+    // A withdrawal rejects at once; give it (or an answer arriving just now) one turn of the event loop.
+    const late = await Promise.race([
+      work.then(
+        (swapped) => ({ swapped }),
+        (error: unknown) => ({ error }),
+      ),
+      new Promise<undefined>((resolve) => setImmediate(() => resolve(undefined))),
+    ]);
+    if (late !== undefined && 'swapped' in late) return late.swapped;
+    if (late !== undefined && late.error instanceof WriteWithdrawn) throw fail(new Error(`the store did not answer within ${timeoutMs} ms; the write was withdrawn before it reached the store`, { cause: late.error }));
+    throw fail(late?.error ?? new WriteOutcomeUnknown(timeoutMs));
   };
 
   // Saves re-parsing unchanged bytes, keeps record identity stable for callers, and gives update() the
@@ -193,11 +251,11 @@ export async function openRatingsStore(url: string, options: StoreOptions = {}):
         const next = record === null ? undefined : serialize(record);
         let swapped: boolean;
         try {
-          swapped = await timed('write', () => backend.swap({ key: storedKey(userId), expected: current.raw, next }), (ok) => (ok ? 'ok' : 'conflict'));
+          swapped = await swapInTime({ key: storedKey(userId), expected: current.raw, next });
         } catch (error) {
           // The write may or may not have landed: forget what we knew, the next change reads the store.
           known.delete(userId);
-          throw new StoreWriteError(key(userId), { cause: error });
+          throw writeError(key(userId), error);
         }
         if (swapped) {
           remember(userId, { raw: next, record: record ?? undefined });
@@ -231,9 +289,9 @@ export async function openRatingsStore(url: string, options: StoreOptions = {}):
         if (next === current.raw) return result;
         let swapped: boolean;
         try {
-          swapped = await timed('write', () => backend.swap({ key: stored, expected: current.raw, next }), (ok) => (ok ? 'ok' : 'conflict'));
+          swapped = await swapInTime({ key: stored, expected: current.raw, next });
         } catch (error) {
-          throw new StoreWriteError(name, { cause: error });
+          throw writeError(name, error);
         }
         if (swapped) return result;
         if (attempt >= MAX_ATTEMPTS) throw new StoreWriteError(name, { cause: new Error(`${attempt} concurrent writes in a row`) });

@@ -14,13 +14,18 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Keyv from 'keyv';
 import { ConfigError } from '../errors.js';
-import { createGroupWriter, OpFailed } from './groupCommit.js';
+import { createGroupWriter, OpFailed, WriteWithdrawn } from './groupCommit.js';
 
 /** Replace `expected` (undefined: absent) by `next` (undefined: delete), only if `expected` is what is stored. */
 export interface SwapOp {
   key: string;
   expected: string | undefined;
   next: string | undefined;
+  /**
+   * Milliseconds since the epoch after which the store must not apply the swap (Redis and PostgreSQL check
+   * it against their own clock): a write the caller stopped waiting for cannot land minutes later.
+   */
+  deadline?: number;
 }
 
 export interface MemberBackend {
@@ -30,8 +35,11 @@ export interface MemberBackend {
   readonly shared: boolean;
   /** The stored string of a (Keyv) key, or undefined. */
   read(key: string): Promise<string | undefined>;
-  /** true when swapped; false when the stored value was no longer `expected` (another writer came first). */
-  swap(op: SwapOp): Promise<boolean>;
+  /**
+   * true when swapped; false when the stored value was no longer `expected` (another writer came first).
+   * Aborting `signal` withdraws the swap if it has not reached the store yet (rejecting with WriteWithdrawn).
+   */
+  swap(op: SwapOp, signal?: AbortSignal): Promise<boolean>;
   /** The Keyv in front of the adapter: its key prefix and serialisation. */
   readonly keyv: Keyv;
   close(): Promise<void>;
@@ -92,16 +100,37 @@ interface SqliteAdapter {
   query(sql: string, ...parameters: unknown[]): Promise<unknown[]>;
 }
 
-/** The conditional statement of a swap, in SQL both SQLite and PostgreSQL accept ($n placeholders). */
-function swapSql(table: string, op: SwapOp): { sql: string; values: string[] } | undefined {
+/**
+ * The conditional statement of a swap, in SQL both SQLite and PostgreSQL accept ($n placeholders).
+ * `inTime(n)` is an extra condition on parameter $n holding the deadline (PostgreSQL's clock), or ''.
+ */
+function swapSql(table: string, op: SwapOp, inTime?: (n: number) => string): { sql: string; values: string[] } | undefined {
+  const timed = inTime !== undefined && op.deadline !== undefined;
+  const deadline = timed ? [String(op.deadline)] : [];
+  const and = (n: number) => (timed ? ` AND ${inTime(n)}` : '');
   if (op.expected === undefined && op.next !== undefined) {
-    return { sql: `INSERT INTO ${table} (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING key`, values: [op.key, op.next] };
+    // INSERT ... SELECT needs a WHERE before ON CONFLICT (SQLite's parser): only the timed form uses it.
+    const source = timed ? `SELECT $1, $2 WHERE ${inTime(3)}` : 'VALUES ($1, $2)';
+    return { sql: `INSERT INTO ${table} (key, value) ${source} ON CONFLICT (key) DO NOTHING RETURNING key`, values: [op.key, op.next, ...deadline] };
   }
   if (op.expected !== undefined && op.next !== undefined) {
-    return { sql: `UPDATE ${table} SET value = $1 WHERE key = $2 AND value = $3 RETURNING key`, values: [op.next, op.key, op.expected] };
+    return { sql: `UPDATE ${table} SET value = $1 WHERE key = $2 AND value = $3${and(4)} RETURNING key`, values: [op.next, op.key, op.expected, ...deadline] };
   }
-  if (op.expected !== undefined) return { sql: `DELETE FROM ${table} WHERE key = $1 AND value = $2 RETURNING key`, values: [op.key, op.expected] };
+  if (op.expected !== undefined) {
+    return { sql: `DELETE FROM ${table} WHERE key = $1 AND value = $2${and(3)} RETURNING key`, values: [op.key, op.expected, ...deadline] };
+  }
   return undefined; // absent -> absent: true when nothing is stored
+}
+
+/** PostgreSQL applies a swap only before its deadline, by the server's clock. */
+const PG_IN_TIME = (n: number) => `clock_timestamp() <= to_timestamp($${n}::double precision / 1000)`;
+
+/** Thrown when the store refused a swap because it arrived after its deadline (the caller had given up on it). */
+export class SwapTooLate extends Error {
+  constructor() {
+    super('the write reached the store after its deadline and was not applied');
+    this.name = 'SwapTooLate';
+  }
 }
 
 /** How long a write waits for another process's write lock: still inside Discord's 3 s answer window. */
@@ -141,12 +170,17 @@ async function openSqlite(url: string, options: BackendOptions): Promise<MemberB
   };
   const keyv = keyvFor(store, options);
   const writer = createGroupWriter<SwapOp, boolean>(
-    async (ops) => {
+    async (ops, claim) => {
       // IMMEDIATE takes the write lock now (or waits for it), so no statement below meets SQLITE_BUSY.
       await beginImmediate();
       try {
         const results: (boolean | OpFailed)[] = [];
-        for (const op of ops) {
+        for (const [i, op] of ops.entries()) {
+          // A write its caller gave up on while this commit waited for the lock is not run at all.
+          if (!claim(i)) {
+            results.push(new OpFailed(new WriteWithdrawn()));
+            continue;
+          }
           const statement = swapSql(table, op);
           try {
             results.push(
@@ -175,7 +209,7 @@ async function openSqlite(url: string, options: BackendOptions): Promise<MemberB
       const rows = (await query(`SELECT value FROM ${table} WHERE key = $1`, [key])) as { value: string }[];
       return rows[0]?.value;
     },
-    swap: (op) => writer.submit(op),
+    swap: (op, signal) => writer.submit(op, signal),
     async close() {
       await writer.idle();
       await writeDb?.close();
@@ -185,7 +219,12 @@ async function openSqlite(url: string, options: BackendOptions): Promise<MemberB
 }
 
 // Swaps the value only while it is still the one the writer read; ARGV[1] '1' means "expected absent".
+// ARGV[5], when not empty, is the deadline in ms by the server's clock: a late script changes nothing (-1).
 const REDIS_SWAP = `
+if ARGV[5] ~= '' then
+  local now = redis.call('TIME')
+  if tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) > tonumber(ARGV[5]) then return -1 end
+end
 local current = redis.call('GET', KEYS[1])
 if ARGV[1] == '1' then
   if current then return 0 end
@@ -235,8 +274,9 @@ async function openRedis(url: string, options: BackendOptions): Promise<MemberBa
     async swap(op) {
       const absent = op.expected === undefined ? '1' : '0';
       const remove = op.next === undefined ? '1' : '0';
-      const done = await client.eval(REDIS_SWAP, { keys: [redisKey(op.key)], arguments: [absent, op.expected ?? '', remove, op.next ?? ''] });
-      return Number(done) === 1;
+      const done = Number(await client.eval(REDIS_SWAP, { keys: [redisKey(op.key)], arguments: [absent, op.expected ?? '', remove, op.next ?? '', op.deadline === undefined ? '' : String(op.deadline)] }));
+      if (done === -1) throw new SwapTooLate();
+      return done === 1;
     },
     async close() {
       await keyv.disconnect();
@@ -272,9 +312,13 @@ async function openPostgres(url: string, options: BackendOptions): Promise<Membe
       return (rows[0] as { value: string } | undefined)?.value;
     },
     async swap(op) {
-      const statement = swapSql(table, op);
+      const statement = swapSql(table, op, PG_IN_TIME);
       if (statement === undefined) return (await pool.query(`SELECT key FROM ${table} WHERE key = $1`, [op.key])).rows.length === 0;
-      return (await pool.query(statement.sql, statement.values)).rows.length === 1;
+      const { rows } = await pool.query(statement.sql, statement.values);
+      if (rows.length === 1) return true;
+      // No row: another writer came first, or the deadline passed (then the caller has stopped waiting).
+      if (op.deadline !== undefined && Date.now() > op.deadline) throw new SwapTooLate();
+      return false;
     },
     async close() {
       await pool.end();

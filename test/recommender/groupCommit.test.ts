@@ -2,15 +2,16 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createGroupWriter, OpFailed, type CommitBatch } from '../../src/recommender/groupCommit.js';
+import { createGroupWriter, OpFailed, WriteWithdrawn, type CommitBatch } from '../../src/recommender/groupCommit.js';
 import { openRatingsStore } from '../../src/recommender/ratingsStore.js';
 
 /** A commit the test finishes by hand, recording what each carried; each operation's result is its text upper-cased. */
 function manualCommits() {
   const commits: { ops: string[]; finish: (error?: Error) => void }[] = [];
-  const commit: CommitBatch<string, string> = (ops) =>
+  const commit: CommitBatch<string, string> = (ops, claim) =>
     new Promise((resolve, reject) => {
-      commits.push({ ops: [...ops], finish: (error) => (error ? reject(error) : resolve(ops.map((op) => op.toUpperCase()))) });
+      // Claimed when the commit runs them (finish), as a real commit claims each right before running it.
+      commits.push({ ops: [...ops], finish: (error) => (error ? reject(error) : resolve(ops.map((op, i) => (claim(i) ? op.toUpperCase() : new OpFailed(new WriteWithdrawn()))))) });
     });
   return { commits, commit };
 }
@@ -84,5 +85,41 @@ describe('openRatingsStore group commit on SQLite', () => {
     expect(await Promise.all(writes)).toEqual([undefined, true]);
     expect(await store.get('m')).toBeUndefined();
     await store.close();
+  });
+
+  it('given an operation withdrawn before its commit ran it then it rejects at once with WriteWithdrawn and is never run; its neighbours are', async () => {
+    const { commits, commit } = manualCommits();
+    const writer = createGroupWriter(commit);
+    const first = writer.submit('a');
+    await flush();
+    const queued = new AbortController();
+    const inBatch = new AbortController();
+    const b = writer.submit('b', queued.signal);
+    const c = writer.submit('c');
+    queued.abort(); // still queued: never reaches a commit
+    await expect(b).rejects.toBeInstanceOf(WriteWithdrawn);
+    commits[0]!.finish();
+    await first;
+    await flush();
+    expect(commits[1]!.ops).toEqual(['c']);
+    const d = writer.submit('d', inBatch.signal);
+    commits[1]!.finish();
+    expect(await c).toBe('C');
+    await flush();
+    // Taken into a commit that has not run it yet (waiting for the lock): still withdrawn, and skipped.
+    inBatch.abort();
+    await expect(d).rejects.toBeInstanceOf(WriteWithdrawn);
+    commits[2]!.finish();
+    await writer.idle();
+    expect(commits.map((x) => x.ops)).toEqual([['a'], ['c'], ['d']]);
+  });
+
+  it('given an operation its commit already ran then aborting changes nothing: it resolves with its result', async () => {
+    const writer = createGroupWriter<string, string>(async (ops, claim) => ops.map((op, i) => (claim(i), op.toUpperCase())));
+    const controller = new AbortController();
+    const done = writer.submit('a', controller.signal);
+    await writer.idle();
+    controller.abort();
+    expect(await done).toBe('A');
   });
 });

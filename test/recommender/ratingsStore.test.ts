@@ -9,8 +9,8 @@ import { describeError } from '../../src/interfaces/messages.js';
 import { describeStoreUrl, openRatingsStore, type RatingsStore } from '../../src/recommender/ratingsStore.js';
 
 const open: RatingsStore[] = [];
-async function openStore(url: string, onError?: (e: unknown) => void) {
-  const store = await openRatingsStore(url, onError ? { onError } : {});
+async function openStore(url: string, onError?: (e: unknown) => void, timeoutMs?: number) {
+  const store = await openRatingsStore(url, { ...(onError ? { onError } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
   open.push(store);
   return store;
 }
@@ -122,5 +122,23 @@ describe('openRatingsStore URLs', () => {
     expect(describeStoreUrl('postgres://anirec:hunter2@db:5432/anirec')).toBe('postgres://anirec:***@db:5432/anirec');
     expect(describeStoreUrl('postgresql://db/anirec?user=anirec&password=hunter2')).not.toContain('hunter2');
     expect(describeStoreUrl('redis://:hunter2@cache:6379')).not.toContain('hunter2');
+  });
+});
+
+describe('a write the store does not answer in time (SQLite)', () => {
+  it('given the file locked past the timeout then the write is withdrawn: "nothing was recorded" is true, and it never lands later', async () => {
+    const file = join(tempDir(), 's.sqlite');
+    const store = await openStore(`sqlite://${file}`, () => undefined, 300);
+    await store.set('u1', { ratings: { '1': 5 }, updatedAt: 1 });
+    const locker = new sqlite3.Database(file);
+    await new Promise<void>((resolve, reject) => locker.exec('BEGIN EXCLUSIVE', (error) => (error ? reject(error) : resolve())));
+    const error = await store.update('u1', (current) => ({ record: { ...current!, ratings: { ...current!.ratings, '2': 9 } }, result: undefined })).catch((e: unknown) => e);
+    // Released while the store still waits for the lock (it waits up to 2 s): a write not withdrawn would land now.
+    await new Promise<void>((resolve) => locker.exec('ROLLBACK', () => locker.close(() => resolve())));
+    expect(error).toBeInstanceOf(StoreWriteError);
+    expect(describeError(error)).toMatch(/nothing was recorded/);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const reopened = await openStore(`sqlite://${file}`);
+    expect((await reopened.get('u1'))?.ratings).toEqual({ '1': 5 });
   });
 });

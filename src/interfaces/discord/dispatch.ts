@@ -34,7 +34,7 @@ export interface DispatcherOptions {
 async function answerError(interaction: ChatInputCommandInteraction | ButtonInteraction, error: unknown, context: DispatchDeps, settled?: () => Promise<void>): Promise<void> {
   const where = interaction.isChatInputCommand() ? `/${interaction.commandName}` : `button ${interaction.customId}`;
   if (!isAnirecError(error)) context.log.error(`${where} by ${interaction.user.id} failed`, error);
-  else if (error.code === 'store_write' || error.code === 'store_read') context.log.error(`${where} by ${interaction.user.id}: ${error.message}`, error.cause);
+  else if (error.code.startsWith('store_')) context.log.error(`${where} by ${interaction.user.id}: ${error.message}`, error.cause);
   else context.log.info(`${where} by ${interaction.user.id}: ${error.code}: ${error.message}`);
   const options = toReplyOptions(renderError(error));
   try {
