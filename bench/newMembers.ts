@@ -71,7 +71,8 @@ for (let f = 0; f < FOLDS_RUN; f++) {
   const model = await trainAnirecModel(dataset, { splits, fitOnAllRows: false, quiet: true, beta: 0.1 });
   const t1 = performance.now();
   const trainRows = Uint32Array.from([...splits.train, ...splits.validation]);
-  const eases = LAMBDAS.map((lambda) => fitEase(ratings, trainRows, { lambda, maxItems: Number(process.env.MAX_ITEMS ?? 3000) }));
+  const eases = [];
+  for (const lambda of LAMBDAS) eases.push(await fitEase(ratings, trainRows, { lambda, maxItems: Number(process.env.MAX_ITEMS ?? 3000) }));
   const t2 = performance.now();
   const ials = [] as ImplicitModel[];
   for (const o of IALS) { const m = new ImplicitModel({ ...o, threads: 1 }); await m.fit({ ...data, splits: { ...splits, train: trainRows } }); ials.push(m); }
@@ -93,11 +94,11 @@ for (let f = 0; f < FOLDS_RUN; f++) {
       let max = 0;
       for (let i = 0; i < n; i++) if (ease[i]! > max) max = ease[i]!;
       const scale = max > 0 ? 1 / max : 0;
-      tally(`ease l=${e.options.lambda}`).rank(ease, profile.itemIx, relevant, scratch);
+      tally(`ease l=${e.lambda}`).rank(ease, profile.itemIx, relevant, scratch);
       if (!want('blend')) return;
       for (const w of WEIGHTS) for (const beta of BETAS) {
         for (let i = 0; i < n; i++) blended[i] = (1 - w) * pref[i]! + w * ease[i]! * scale + beta * rating[i]!;
-        tally(`blend l=${e.options.lambda} w=${w} beta=${beta}`).rank(blended, profile.itemIx, relevant, scratch);
+        tally(`blend l=${e.lambda} w=${w} beta=${beta}`).rank(blended, profile.itemIx, relevant, scratch);
       }
     });
     ials.forEach((m, g) => {

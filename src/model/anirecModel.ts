@@ -195,7 +195,7 @@ export async function trainAnirecModel(dataset: Dataset, options: TrainAnirecOpt
   });
   const implicit = new ImplicitModel(options.implicit ?? {}, options.quiet ? () => {} : log);
   await implicit.fit(data);
-  const ease = fitEaseTimed(ratings, splits.train, selected.ease?.options, log);
+  const ease = await fitEaseTimed(ratings, splits.train, selected.ease?.options, log);
   log(`anirec: full fit in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const metrics = { ...selected.info.metrics, trainSeconds: round((performance.now() - started) / 1000, 1) };
   return new AnirecComposite({
@@ -219,11 +219,11 @@ export async function trainAnirecModel(dataset: Dataset, options: TrainAnirecOpt
 }
 
 /** The item-item part fitted on the given rows (rated and watched), with a log line; undefined for options undefined. */
-function fitEaseTimed(ratings: Ratings, rows: Uint32Array, options: Partial<EaseOptions> | undefined, log: (line: string) => void): EaseState | undefined {
+async function fitEaseTimed(ratings: Ratings, rows: Uint32Array, options: Partial<EaseOptions> | undefined, log: (line: string) => void): Promise<EaseState | undefined> {
   if (options === undefined) return undefined;
   const t0 = performance.now();
-  const ease = fitEase(ratings, rows, options);
-  log(`anirec: item-item (EASE, λ ${ease.options.lambda}) model over ${ease.items.length.toLocaleString('en')} anime fitted in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const ease = await fitEase(ratings, rows, options);
+  log(`anirec: item-item (EASE, λ ${ease.lambda.toFixed(1)}) model over ${ease.items.length.toLocaleString('en')} anime fitted in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   return ease;
 }
 
@@ -241,7 +241,7 @@ async function selectAnirecModel(
   const implicitReport = await implicit.fit(data);
   log(`anirec: implicit model trained in ${implicitReport.seconds.toFixed(1)} s`);
 
-  const ease = options.ease === false ? undefined : fitEaseTimed(ratings, splits.train, options.ease ?? {}, log);
+  const ease = options.ease === false ? undefined : await fitEaseTimed(ratings, splits.train, options.ease ?? {}, log);
   const counts = countItems(ratings, splits.train);
   const composite = new AnirecComposite({
     catalogue,
@@ -285,7 +285,7 @@ async function selectAnirecModel(
       blend: composite.blend,
       explicit: explicit.modelState.options,
       implicit: implicit.options,
-      ...(ease !== undefined ? { ease: ease.options, easeItems: ease.items.length } : {}),
+      ...(ease !== undefined ? { ease: { ...ease.options, lambda: ease.lambda }, easeItems: ease.items.length } : {}),
       fittedOn: 'splits.train',
     },
     metrics,

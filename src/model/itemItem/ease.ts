@@ -7,21 +7,31 @@
  * rest score 0, which never matters for a top 10 (a person's best picks are among well-watched anime).
  */
 import type { Ratings } from '../../data/types.js';
+import { invertSpdWasm } from './invertWasm.js';
 
 export interface EaseOptions {
-  /** λ on the Gram matrix's diagonal (chosen on validation people: see docs/model-bayes.md). */
-  lambda: number;
+  /**
+   * λ on the Gram matrix's diagonal, per person with training rows (λ = lambdaPerPerson x people): the
+   * Gram's entries grow with the number of people, so a fixed λ would not carry from the 700-person
+   * sample to the 70,000-person set. 0.2 was chosen on validation people of both (bench/newMembers.ts):
+   * best λ 30-100 on the real sample's ~500 training people, 10,000 on the synthetic set's ~43,000.
+   */
+  lambdaPerPerson: number;
+  /** A fixed λ instead of lambdaPerPerson x people. */
+  lambda?: number;
   /** Largest number of anime with a column (the inverse is O(maxItems³)). */
   maxItems: number;
   /** Anime watched by fewer training rows than this get no column. */
   minCount: number;
 }
 
-export const DEFAULT_EASE_OPTIONS: EaseOptions = { lambda: 100, maxItems: 3000, minCount: 3 };
+export const DEFAULT_EASE_OPTIONS: EaseOptions = { lambdaPerPerson: 0.2, maxItems: 3000, minCount: 3 };
 
 /** A fitted EASE model: B over the kept anime, and where each itemIx sits among them. */
 export interface EaseState {
   options: EaseOptions;
+  /** The λ used (options.lambda, else lambdaPerPerson x people). */
+  lambda: number;
   nItems: number;
   /** The kept anime's itemIx, in column order. */
   items: Int32Array;
@@ -39,8 +49,12 @@ export function chooseEaseItems(ratings: Ratings, rows: Uint32Array, options: Pi
   return Int32Array.from(kept.slice(0, options.maxItems)).sort();
 }
 
-/** XᵀX over the kept anime (column = position in items), from the rows grouped by person. */
+/** XᵀX over the kept anime (column = position in items), from the rows grouped by person; and how many people. */
 export function cooccurrence(ratings: Ratings, rows: Uint32Array, items: Int32Array): Float64Array {
+  return gramAndPeople(ratings, rows, items).gram;
+}
+
+function gramAndPeople(ratings: Ratings, rows: Uint32Array, items: Int32Array): { gram: Float64Array; people: number } {
   const m = items.length;
   const column = new Int32Array(ratings.nItems).fill(-1);
   items.forEach((ix, c) => (column[ix] = c));
@@ -63,7 +77,7 @@ export function cooccurrence(ratings: Ratings, rows: Uint32Array, items: Int32Ar
     }
   }
   for (let a = 0; a < m; a++) for (let b = a + 1; b < m; b++) gram[b * m + a] = gram[a * m + b]!;
-  return gram;
+  return { gram, people: byUser.size };
 }
 
 /**
@@ -92,10 +106,11 @@ export function invertSpdInPlace(a: Float64Array, m: number): boolean {
   return true;
 }
 
-/** B from XᵀX (overwritten): P = (G + λI)⁻¹, B_ij = -P_ij / P_jj, zero diagonal. */
-export function easeWeights(gram: Float64Array, m: number, lambda: number): Float32Array {
+/** B from XᵀX (overwritten): P = (G + λI)⁻¹, B_ij = -P_ij / P_jj, zero diagonal. The inverse runs in wasm SIMD where it can. */
+export async function easeWeights(gram: Float64Array, m: number, lambda: number): Promise<Float32Array> {
   for (let i = 0; i < m; i++) gram[i * m + i]! += lambda;
-  if (!invertSpdInPlace(gram, m)) throw new Error(`EASE: the Gram matrix plus λ=${lambda} is not positive definite`);
+  const ok = (await invertSpdWasm(gram, m)) ?? invertSpdInPlace(gram, m);
+  if (!ok) throw new Error(`EASE: the Gram matrix plus λ=${lambda} is not positive definite`);
   const weights = new Float32Array(m * m);
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < m; j++) weights[i * m + j] = i === j ? 0 : -gram[i * m + j]! / gram[j * m + j]!;
@@ -104,11 +119,12 @@ export function easeWeights(gram: Float64Array, m: number, lambda: number): Floa
 }
 
 /** Fits EASE on the given rows (rated or watched). */
-export function fitEase(ratings: Ratings, rows: Uint32Array, options: Partial<EaseOptions> = {}): EaseState {
+export async function fitEase(ratings: Ratings, rows: Uint32Array, options: Partial<EaseOptions> = {}): Promise<EaseState> {
   const full = { ...DEFAULT_EASE_OPTIONS, ...options };
   const items = chooseEaseItems(ratings, rows, full);
-  const gram = cooccurrence(ratings, rows, items);
-  return { options: full, nItems: ratings.nItems, items, weights: easeWeights(gram, items.length, full.lambda) };
+  const { gram, people } = gramAndPeople(ratings, rows, items);
+  const lambda = full.lambda ?? Math.max(1, full.lambdaPerPerson * people);
+  return { options: full, lambda, nItems: ratings.nItems, items, weights: await easeWeights(gram, items.length, lambda) };
 }
 
 /** Position of each itemIx among the kept anime (-1 for none). */

@@ -1,7 +1,7 @@
 /**
  * The item-item (EASE) part on disk, two optional files in the model folder (a folder without them is a
  * model saved before this part, served by WRMF alone):
- *   ease.json  {format: 'anirec-ease', version: 1, options, nItems, items: itemIx per column}
+ *   ease.json  {format: 'anirec-ease', version: 1, options, lambda, nItems, items: itemIx per column}
  *   ease.bin   the m x m weights B, little-endian float32, row-major (row i: what watching items[i] adds)
  */
 import { existsSync } from 'node:fs';
@@ -19,6 +19,7 @@ interface Meta {
   format: string;
   version: number;
   options: EaseState['options'];
+  lambda: number;
   nItems: number;
   items: number[];
 }
@@ -26,7 +27,7 @@ interface Meta {
 export async function saveEaseState(state: EaseState, dir: string): Promise<void> {
   const bytes = Buffer.alloc(state.weights.length * 4);
   for (let j = 0; j < state.weights.length; j++) bytes.writeFloatLE(state.weights[j]!, j * 4);
-  const meta: Meta = { format: FORMAT, version: VERSION, options: state.options, nItems: state.nItems, items: Array.from(state.items) };
+  const meta: Meta = { format: FORMAT, version: VERSION, options: state.options, lambda: state.lambda, nItems: state.nItems, items: Array.from(state.items) };
   await writeFile(join(dir, EASE_DATA_FILE), bytes);
   await writeFile(join(dir, EASE_META_FILE), JSON.stringify(meta) + '\n');
 }
@@ -47,5 +48,5 @@ export async function loadEaseState(dir: string): Promise<EaseState | undefined>
   if (bytes.length !== m * m * 4) throw new ModelInvalidError(join(dir, EASE_DATA_FILE), `holds ${bytes.length} bytes, expected ${m * m * 4} for ${m} anime`);
   const weights = new Float32Array(m * m);
   for (let j = 0; j < weights.length; j++) weights[j] = bytes.readFloatLE(j * 4);
-  return { options: meta.options, nItems: meta.nItems, items: Int32Array.from(meta.items), weights };
+  return { options: meta.options, lambda: meta.lambda, nItems: meta.nItems, items: Int32Array.from(meta.items), weights };
 }

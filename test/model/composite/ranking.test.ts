@@ -114,5 +114,5 @@ function withEase(t: ServingTables, seed: number): ServingTables {
   const weights = Float32Array.from({ length: m * m }, (_, k) => (k % (m + 1) === 0 ? 0 : rand() - 0.3));
   const column = new Int32Array(t.nItems).fill(-1);
   items.forEach((ix, c) => (column[ix] = c));
-  return { ...t, ease: { state: { options: { lambda: 1, maxItems: m, minCount: 1 }, nItems: t.nItems, items, weights }, column } };
+  return { ...t, ease: { state: { options: { lambdaPerPerson: 1, maxItems: m, minCount: 1 }, lambda: 1, nItems: t.nItems, items, weights }, column } };
 }
