@@ -19,13 +19,17 @@ export interface EaseOptions {
   lambdaPerPerson: number;
   /** A fixed λ instead of lambdaPerPerson x people. */
   lambda?: number;
-  /** Largest number of anime with a column (the inverse is O(maxItems³)). */
+  /**
+   * Largest number of anime with a column (the inverse is O(maxItems³) time and maxItems² x 8 bytes). On
+   * the real sample's validation people 1,500 columns ranked as well as 2,400-3,000 (bench/newMembers.ts);
+   * at 3,000 the inverse took 11 s (memory-bound), at 2,000 about a third of that.
+   */
   maxItems: number;
   /** Anime watched by fewer training rows than this get no column. */
   minCount: number;
 }
 
-export const DEFAULT_EASE_OPTIONS: EaseOptions = { lambdaPerPerson: 0.2, maxItems: 3000, minCount: 3 };
+export const DEFAULT_EASE_OPTIONS: EaseOptions = { lambdaPerPerson: 0.2, maxItems: 2000, minCount: 3 };
 
 /** A fitted EASE model: B over the kept anime, and where each itemIx sits among them. */
 export interface EaseState {

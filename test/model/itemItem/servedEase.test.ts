@@ -16,10 +16,10 @@ const profile = { itemIx: Int32Array.of(0, 3, 6, 9, 9), score: Int8Array.of(9, -
 
 describe('the served item-item part', () => {
   it('given a trained model then its EASE settings and weight are in what it says it used', () => {
-    expect(model.ease?.options).toEqual({ lambda: 7, lambdaPerPerson: 0.2, maxItems: 3000, minCount: 1 });
+    expect(model.ease?.options).toEqual({ lambda: 7, lambdaPerPerson: 0.2, maxItems: 2000, minCount: 1 });
     expect(model.ease?.lambda).toBe(7);
     expect(model.blend.easeWeight).toBe(0.6);
-    expect(model.info.params.ease).toEqual({ lambda: 7, lambdaPerPerson: 0.2, maxItems: 3000, minCount: 1 });
+    expect(model.info.params.ease).toEqual({ lambda: 7, lambdaPerPerson: 0.2, maxItems: 2000, minCount: 1 });
     const person = model.foldIn(profile);
     expect(Array.from(person.items!)).toEqual([0, 3, 6, 9]);
   });
