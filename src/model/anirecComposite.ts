@@ -1,9 +1,9 @@
 /**
  * The composite model the bot and the CLI serve (name 'anirec'): the explicit embedding model says how
- * much a person would enjoy an anime, the implicit WRMF model how likely they are to watch it at all.
- * Ranking blends the two, so people get anime they are likely both to watch and to enjoy rather than
- * obscure titles with a high predicted score:
- *   score_i = pref_i / max_j pref_j + beta * (predicted rating_i - the person's mean)
+ * much a person would enjoy an anime; the implicit WRMF model and the item-item EASE model say how likely
+ * they are to watch it at all. Ranking blends them, so people get anime they are likely both to watch and
+ * to enjoy rather than obscure titles with a high predicted score:
+ *   score_i = (1 - w) pref_i / max_j pref_j + w ease_i / max_j ease_j + beta * (predicted rating_i - the person's mean)
  * Ratings themselves (predict, predictFolded) come from the explicit model alone.
  * This class composes the pieces in composite/: serving tables, ranking, pruned top-k, similarity,
  * explanations, member export and id maps.
@@ -13,6 +13,7 @@ import { WATCHED, type Catalogue } from '../data/types.js';
 import type { FitReport, FoldedUser, Neighbour, Profile, TrainingData } from './recommender.js';
 import type { EmbeddingFoldedUser, EmbeddingModel } from './embedding/index.js';
 import type { ImplicitModel } from './implicit/index.js';
+import type { EaseState } from './itemItem/ease.js';
 import { explainPick } from './composite/explain.js';
 import { IdMaps } from './composite/idMaps.js';
 import { exportMember, importMember } from './composite/memberExport.js';
@@ -33,6 +34,8 @@ export class AnirecComposite implements AnirecModel {
   readonly implicit: ImplicitModel;
   readonly ratingCount: Float32Array;
   readonly globalMean: number;
+  /** The item-item part of the ranking; undefined for models saved before it (they rank by WRMF alone). */
+  readonly ease: EaseState | undefined;
   blend: BlendParams;
   info: ModelInfo;
   private readonly tables: ServingTables;
@@ -48,7 +51,8 @@ export class AnirecComposite implements AnirecModel {
     this.globalMean = parts.globalMean;
     this.blend = parts.blend;
     this.info = parts.info;
-    this.tables = buildServingTables(this.catalogue, this.explicit, this.implicit);
+    this.ease = parts.ease;
+    this.tables = buildServingTables(this.catalogue, this.explicit, this.implicit, parts.ease);
     this.scratch = rankingScratch(this.tables.nItems);
     this.ids = new IdMaps(() => this.explicit.modelState.userIds, this.catalogue);
   }
@@ -90,7 +94,8 @@ export class AnirecComposite implements AnirecModel {
       }
     }
     const fallback = implicit.fallback !== undefined ? NO_PROFILE : undefined;
-    return { model: 'anirec', explicit, implicit, mean: Math.fround(n > 0 ? sum / n : this.globalMean), ...(fallback ? { fallback } : {}) };
+    const items = this.ease !== undefined ? knownItems(profile, this.tables.nItems) : undefined;
+    return { model: 'anirec', explicit, implicit, mean: Math.fround(n > 0 ? sum / n : this.globalMean), ...(items ? { items } : {}), ...(fallback ? { fallback } : {}) };
   }
 
   private asUser(user: FoldedUser): AnirecUser {
@@ -107,17 +112,17 @@ export class AnirecComposite implements AnirecModel {
    * the person's most likely watch) and predicted rating minus their mean. Exposed for tuning beta.
    */
   scoreParts(user: AnirecUser, preference: Float32Array, rating: Float32Array): void {
-    fillParts(this.tables, user, preference, rating);
+    fillParts(this.tables, user, this.blend.easeWeight, preference, rating, this.scratch.ease);
   }
 
   /** Composite ranking score; a person with no known anime gets popularity. */
   scoreItems(user: FoldedUser, out: Float32Array): void {
-    scoreAll(this.tables, this.asUser(user), this.blend.beta, this.popularity, this.scratch, out);
+    scoreAll(this.tables, this.asUser(user), this.blend.beta, this.blend.easeWeight, this.popularity, this.scratch, out);
   }
 
   /** The same top-n as selectTopK over scoreItems (same scores, same tie order), pruned: see composite/prunedTopK.ts. */
   recommend(user: FoldedUser, n: number, options: RecommendOptions = {}): Neighbour[] {
-    return prunedTopK(this.tables, this.asUser(user), n, this.blend.beta, this.popularity, this.scratch, options);
+    return prunedTopK(this.tables, this.asUser(user), n, this.blend.beta, this.blend.easeWeight, this.popularity, this.scratch, options);
   }
 
   private get confidence(): Confidence {
@@ -138,6 +143,13 @@ export class AnirecComposite implements AnirecModel {
   }
 
   importUser(vector: Float32Array): AnirecUser {
-    return importMember(vector, this.explicit, this.implicit);
+    return importMember(vector, this.explicit, this.implicit, this.ease !== undefined);
   }
+}
+
+/** The profile's anime the model knows, each once, ascending (what the item-item part ranks from). */
+function knownItems(profile: Profile, nItems: number): Int32Array {
+  const set = new Set<number>();
+  for (const ix of profile.itemIx) if (ix >= 0 && ix < nItems) set.add(ix);
+  return Int32Array.from(set).sort();
 }

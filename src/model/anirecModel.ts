@@ -8,6 +8,7 @@ import { AnirecComposite, DEFAULT_BLEND } from './anirecComposite.js';
 import { trainEmbedding, type EmbeddingModel } from './embedding/index.js';
 import type { FitSchedule, TrainOptions } from './embedding/index.js';
 import { ImplicitModel, type ImplicitOptions } from './implicit/index.js';
+import { fitEase, type EaseOptions, type EaseState } from './itemItem/index.js';
 import type { TrainingData } from './recommender.js';
 import { tuneBlend } from './tuneBlend.js';
 import { rmseOnRows } from './metrics.js';
@@ -29,6 +30,13 @@ export interface TrainAnirecOptions {
   explicitKinds?: ('embedding' | 'hybrid')[];
   /** Fixes beta instead of tuning it on validation users. */
   beta?: number;
+  /**
+   * The item-item (EASE) part of the ranking: its options (defaults in itemItem/ease.ts), or false for a
+   * model without one (ranked by WRMF alone, as before issue #18).
+   */
+  ease?: Partial<EaseOptions> | false;
+  /** Share of EASE in the watch preference (default DEFAULT_BLEND.easeWeight, chosen on validation people). */
+  easeWeight?: number;
   /**
    * Replay the chosen settings on every row once selection is done (what `anirec train` saves). Default:
    * true when no splits are given; `anirec eval`, which judges the split model on its test rows, passes
@@ -187,6 +195,7 @@ export async function trainAnirecModel(dataset: Dataset, options: TrainAnirecOpt
   });
   const implicit = new ImplicitModel(options.implicit ?? {}, options.quiet ? () => {} : log);
   await implicit.fit(data);
+  const ease = await fitEaseTimed(ratings, splits.train, selected.ease?.options, log);
   log(`anirec: full fit in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const metrics = { ...selected.info.metrics, trainSeconds: round((performance.now() - started) / 1000, 1) };
   return new AnirecComposite({
@@ -195,6 +204,7 @@ export async function trainAnirecModel(dataset: Dataset, options: TrainAnirecOpt
     implicit,
     ...countItems(ratings, splits.train),
     blend: selected.blend,
+    ...(ease !== undefined ? { ease } : {}),
     info: {
       ...selected.info,
       metrics,
@@ -206,6 +216,15 @@ export async function trainAnirecModel(dataset: Dataset, options: TrainAnirecOpt
       },
     },
   });
+}
+
+/** The item-item part fitted on the given rows (rated and watched), with a log line; undefined for options undefined. */
+async function fitEaseTimed(ratings: Ratings, rows: Uint32Array, options: Partial<EaseOptions> | undefined, log: (line: string) => void): Promise<EaseState | undefined> {
+  if (options === undefined) return undefined;
+  const t0 = performance.now();
+  const ease = await fitEase(ratings, rows, options);
+  log(`anirec: item-item (EASE, λ ${ease.lambda.toFixed(1)}) model over ${ease.items.length.toLocaleString('en')} anime fitted in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return ease;
 }
 
 /** The models trained on the splits, and what validation chose among them. */
@@ -222,13 +241,19 @@ async function selectAnirecModel(
   const implicitReport = await implicit.fit(data);
   log(`anirec: implicit model trained in ${implicitReport.seconds.toFixed(1)} s`);
 
+  const ease = options.ease === false ? undefined : await fitEaseTimed(ratings, splits.train, options.ease ?? {}, log);
   const counts = countItems(ratings, splits.train);
   const composite = new AnirecComposite({
     catalogue,
     explicit,
     implicit,
     ...counts,
-    blend: { ...DEFAULT_BLEND, ...(options.beta !== undefined ? { beta: options.beta } : {}) },
+    ...(ease !== undefined ? { ease } : {}),
+    blend: {
+      ...DEFAULT_BLEND,
+      ...(options.beta !== undefined ? { beta: options.beta } : {}),
+      ...(options.easeWeight !== undefined ? { easeWeight: options.easeWeight } : {}),
+    },
     info: {
       name: 'anirec',
       trainedAt: new Date().toISOString(),
@@ -260,6 +285,7 @@ async function selectAnirecModel(
       blend: composite.blend,
       explicit: explicit.modelState.options,
       implicit: implicit.options,
+      ...(ease !== undefined ? { ease: { ...ease.options, lambda: ease.lambda }, easeItems: ease.items.length } : {}),
       fittedOn: 'splits.train',
     },
     metrics,

@@ -3,6 +3,8 @@
  * renamed into place at the end, so a crash never leaves half a model where the bot looks.
  *   explicit/        the embedding model (TF.js LayersModel files: model.json + weights, see embedding/)
  *   implicit.json    the WRMF model's header; implicit.bin its float32 arrays (see implicit/persistence.ts)
+ *   ease.json        the item-item (EASE) part's header; ease.bin its weights (see itemItem/persistence.ts);
+ *                    absent in models saved before it, which then rank by WRMF alone
  *   catalogue.json   {anime: Anime[]}: the anime the model knows, in itemIx order
  *   items.json       {popularity, ratingCount, globalMean}: per-itemIx counts over the training rows
  *   info.json        ModelInfo (params incl. the blend, data fingerprint, metrics, backend)
@@ -16,6 +18,7 @@ import { ModelInvalidError, ModelMissingError } from '../errors.js';
 import { AnirecComposite, DEFAULT_BLEND, type AnirecModel, type BlendParams, type ModelInfo } from './anirecComposite.js';
 import { loadEmbeddingModel, saveEmbeddingModel } from './embedding/index.js';
 import { ImplicitModel, loadImplicitState, saveImplicitState } from './implicit/index.js';
+import { loadEaseState, saveEaseState } from './itemItem/index.js';
 
 /** What to run when there is no model yet. */
 export const MODEL_MISSING_COMMAND = 'npm run anirec -- train';
@@ -46,6 +49,7 @@ export async function saveAnirecModel(model: AnirecModel, dir: string): Promise<
   try {
     await saveEmbeddingModel(composite.explicit, join(tmp, EXPLICIT_DIR));
     await saveImplicitState(composite.implicit.exportState(), tmp);
+    if (composite.ease !== undefined) await saveEaseState(composite.ease, tmp);
     await writeFile(join(tmp, CATALOGUE_FILE), JSON.stringify({ anime: composite.catalogue.anime }) + '\n');
     const items: ItemsFile = {
       popularity: Array.from(composite.popularity),
@@ -93,6 +97,8 @@ export async function loadAnirecModel(dir: string): Promise<AnirecComposite> {
   if (implicitState.nItems !== nItems) {
     throw new ModelInvalidError(root, `the implicit model knows ${implicitState.nItems} anime, the catalogue ${nItems}`);
   }
+  const ease = await loadEaseState(root);
+  if (ease !== undefined && ease.nItems !== nItems) throw new ModelInvalidError(root, `the item-item model knows ${ease.nItems} anime, the catalogue ${nItems}`);
   const blend = { ...DEFAULT_BLEND, ...((info.params?.blend as Partial<BlendParams> | undefined) ?? {}) };
   return new AnirecComposite({
     catalogue,
@@ -103,5 +109,6 @@ export async function loadAnirecModel(dir: string): Promise<AnirecComposite> {
     globalMean: items.globalMean,
     blend,
     info,
+    ...(ease !== undefined ? { ease } : {}),
   });
 }

@@ -117,7 +117,8 @@ describe('the anirec composite model', () => {
   it('given an exported person then importing them gives the same predictions and ranking', () => {
     const person = model.foldIn(tasteProfile(2, 0));
     const vector = model.exportUser(person);
-    expect(vector.length).toBe(4 + model.explicit.dim + model.implicit.dim);
+    // Version 2: the member's known anime follow the vectors (the item-item part ranks from them).
+    expect(vector.length).toBe(4 + model.explicit.dim + model.implicit.dim + (person as AnirecUser).items!.length);
     const back = model.importUser(Float32Array.from(vector)) as AnirecUser;
     expect(scores(back)).toEqual(scores(person));
     expect(model.predictFolded(back, 7)).toBe(model.predictFolded(person, 7));
@@ -126,7 +127,7 @@ describe('the anirec composite model', () => {
 
   it('given a stored vector of the wrong size then importUser says to fold in again', () => {
     expect(() => model.importUser(new Float32Array(3))).toThrowErrorMatchingInlineSnapshot(
-      `[ModelFitError: a stored person vector of length 3 does not fit this model (expected 20); fold the person in again]`,
+      `[ModelFitError: a stored person vector of length 3 does not fit this model (expected version 2, at least 20); fold the person in again]`,
     );
   });
 
@@ -207,7 +208,7 @@ describe('the anirec composite model', () => {
     await saveAnirecModel(model, dir);
     await saveAnirecModel(model, dir);
     expect(readdirSync(parent)).toEqual(['model']);
-    expect(readdirSync(dir).sort()).toEqual(['catalogue.json', 'explicit', 'implicit.bin', 'implicit.json', 'info.json', 'items.json']);
+    expect(readdirSync(dir).sort()).toEqual(['catalogue.json', 'ease.bin', 'ease.json', 'explicit', 'implicit.bin', 'implicit.json', 'info.json', 'items.json']);
   });
 
   it('given a folder with no model then loading says what to run', async () => {

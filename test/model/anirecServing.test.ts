@@ -11,6 +11,7 @@ import { trainAnirecModel, type AnirecUser } from '../../src/model/anirecModel.j
 import { EXPLAIN_CANDIDATES } from '../../src/model/anirecComposite.js';
 import type { Profile } from '../../src/model/recommender.js';
 import { selectTopK } from '../../src/model/topK.js';
+import { easeColumns, easeScores } from '../../src/model/itemItem/index.js';
 import { makePlanted, mulberry32 } from '../fixtures/planted.js';
 
 const planted = makePlanted({ users: 300, anime: 260, groups: 4, ratingsPerUser: 25, seed: 23 });
@@ -55,7 +56,7 @@ describe('the composite serving paths', () => {
     }
   });
 
-  it('given a person then scoreItems is exactly preference / max + beta * (rating - mean) from the parts', () => {
+  it('given a person then scoreItems is exactly (1 - w) preference / max + w EASE / max + beta * (rating - mean) from the parts', () => {
     const profile = randomProfile(mulberry32(9), 12);
     const user = model.foldIn(profile) as AnirecUser;
     const preference = new Float32Array(nItems);
@@ -63,8 +64,15 @@ describe('the composite serving paths', () => {
     model.implicit.scoreItems(user.implicit, preference);
     model.explicit.scoreItems(user.explicit, rating);
     const max = Math.max(0, ...preference);
+    const ease = new Float32Array(nItems);
+    easeScores(model.ease!, easeColumns(model.ease!), user.items!, ease);
+    const w = model.blend.easeWeight;
+    const easeScale = w / Math.max(0, ...ease);
     const expected = new Float32Array(nItems);
-    for (let i = 0; i < nItems; i++) expected[i] = Math.fround(preference[i]! * (1 / max)) + model.blend.beta * Math.fround(rating[i]! - user.mean);
+    for (let i = 0; i < nItems; i++) {
+      const watch = Math.fround((1 - w) * Math.fround(preference[i]! * (1 / max)) + easeScale * ease[i]!);
+      expected[i] = watch + model.blend.beta * Math.fround(rating[i]! - user.mean);
+    }
     const out = new Float32Array(nItems);
     model.scoreItems(user, out);
     expect(out).toEqual(expected);

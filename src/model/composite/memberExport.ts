@@ -1,6 +1,10 @@
 /**
  * A member's fold-in as one Float32Array, so the bot can store it and serve them again without folding in:
- *   [version, flags, mean, explicit bias, explicit vector (de)..., implicit vector (di)...]
+ *   version 1: [1, flags, mean, explicit bias, explicit vector (de)..., implicit vector (di)...]
+ *   version 2: the same, then the member's known anime (itemIx, exact in float32 below 2^24), for models
+ *              with an item-item (EASE) part, which ranks from those anime rather than from a vector.
+ * A model with an item-item part refuses a version-1 vector (it lacks the anime), so the member is folded
+ * in again once after such a model is first served.
  */
 import { ModelFitError } from '../../errors.js';
 import type { EmbeddingFoldedUser, EmbeddingModel } from '../embedding/index.js';
@@ -8,6 +12,7 @@ import type { ImplicitModel, ImplicitUser } from '../implicit/index.js';
 import { NO_PROFILE, type AnirecUser } from './types.js';
 
 const EXPORT_VERSION = 1;
+const EXPORT_VERSION_ITEMS = 2;
 const FLAG_EXPLICIT_FALLBACK = 1;
 const FLAG_IMPLICIT_FALLBACK = 2;
 const HEADER = 4;
@@ -15,22 +20,31 @@ const EMPTY_PROFILE = { itemIx: new Int32Array(0), score: new Int8Array(0) };
 
 export function exportMember(person: AnirecUser): Float32Array {
   const de = person.explicit.vector.length;
-  const out = new Float32Array(HEADER + de + person.implicit.vector.length);
-  out[0] = EXPORT_VERSION;
+  const di = person.implicit.vector.length;
+  const items = person.items;
+  const out = new Float32Array(HEADER + de + di + (items?.length ?? 0));
+  out[0] = items === undefined ? EXPORT_VERSION : EXPORT_VERSION_ITEMS;
   out[1] = (person.explicit.fallback !== undefined ? FLAG_EXPLICIT_FALLBACK : 0) | (person.implicit.fallback !== undefined ? FLAG_IMPLICIT_FALLBACK : 0);
   out[2] = person.mean;
   out[3] = person.explicit.bias;
   out.set(person.explicit.vector, HEADER);
   out.set(person.implicit.vector, HEADER + de);
+  if (items !== undefined) out.set(items, HEADER + de + di);
   return out;
 }
 
-/** The person back from exportMember's vector; a vector of another model's shape says to fold in again. */
-export function importMember(vector: Float32Array, explicit: EmbeddingModel, implicit: ImplicitModel): AnirecUser {
+/**
+ * The person back from exportMember's vector; a vector of another model's shape says to fold in again.
+ * withItems: the model has an item-item part, so it needs a version-2 vector (with the member's anime).
+ */
+export function importMember(vector: Float32Array, explicit: EmbeddingModel, implicit: ImplicitModel, withItems = false): AnirecUser {
   const de = explicit.dim;
   const di = implicit.dim;
-  if (vector.length !== HEADER + de + di || vector[0] !== EXPORT_VERSION) {
-    throw new ModelFitError(`a stored person vector of length ${vector.length} does not fit this model (expected ${HEADER + de + di}); fold the person in again`);
+  const version = withItems ? EXPORT_VERSION_ITEMS : EXPORT_VERSION;
+  const fits = withItems ? vector.length >= HEADER + de + di : vector.length === HEADER + de + di;
+  if (!fits || vector[0] !== version) {
+    const expected = withItems ? `version ${version}, at least ${HEADER + de + di}` : `${HEADER + de + di}`;
+    throw new ModelFitError(`a stored person vector of length ${vector.length} does not fit this model (expected ${expected}); fold the person in again`);
   }
   const flags = vector[1]!;
   // The parts' own fallback reasons, as a fold-in of nobody gives them.
@@ -43,5 +57,6 @@ export function importMember(vector: Float32Array, explicit: EmbeddingModel, imp
   };
   const implicitFallback = flags & FLAG_IMPLICIT_FALLBACK ? implicit.foldIn(EMPTY_PROFILE).fallback : undefined;
   const implicitUser: ImplicitUser = { model: 'implicit', vector: vector.slice(HEADER + de), ...(implicitFallback ? { fallback: implicitFallback } : {}) };
-  return { model: 'anirec', explicit: explicitUser, implicit: implicitUser, mean: vector[2]!, ...(implicitFallback ? { fallback: NO_PROFILE } : {}) };
+  const items = withItems ? Int32Array.from(vector.subarray(HEADER + de + di)) : undefined;
+  return { model: 'anirec', explicit: explicitUser, implicit: implicitUser, mean: vector[2]!, ...(items ? { items } : {}), ...(implicitFallback ? { fallback: NO_PROFILE } : {}) };
 }

@@ -9,7 +9,7 @@
 import { sigmoidRating } from '../embedding/scoring.js';
 import type { Neighbour } from '../recommender.js';
 import { selectTopK } from '../topK.js';
-import { blockItems, fillPreference, normalisePreference, personScale, predictRating, scoreAll, type RankingScratch } from './ranking.js';
+import { blockItems, fillWatchPreference, personScale, predictRating, scoreAll, type RankingScratch } from './ranking.js';
 import type { ServingTables } from './servingTables.js';
 import type { AnirecUser, RecommendOptions } from './types.js';
 
@@ -21,18 +21,18 @@ function listOf(scores: Float32Array, n: number): Neighbour[] {
 }
 
 export function prunedTopK(
-  t: ServingTables, user: AnirecUser, n: number, beta: number, popularity: Float32Array, scratch: RankingScratch, options: RecommendOptions = {},
+  t: ServingTables, user: AnirecUser, n: number, beta: number, easeWeight: number, popularity: Float32Array, scratch: RankingScratch, options: RecommendOptions = {},
 ): Neighbour[] {
   if (!(n > 0)) return [];
   const nItems = t.nItems;
   const { scores, rating } = scratch;
   if (user.fallback !== undefined) {
-    scoreAll(t, user, beta, popularity, scratch, scores);
+    scoreAll(t, user, beta, easeWeight, popularity, scratch, scores);
     blockItems(scores, nItems, options);
     return listOf(scores, n);
   }
-  // scores holds p_i (normalised preference) first, then the final score or NaN (out of the running).
-  normalisePreference(scores, nItems, fillPreference(t, user, scores, nItems));
+  // scores holds p_i (watch preference) first, then the final score or NaN (out of the running).
+  fillWatchPreference(t, user, easeWeight, scores, scratch.ease, nItems);
   blockItems(scores, nItems, options);
   const scale = personScale(t, user);
   const { lo, hi, span, base } = scale;

@@ -1,9 +1,12 @@
 /**
  * The composite's ranking score over the serving tables:
- *   score_i = pref_i / max_j pref_j + beta * (predicted rating_i - the person's mean)
- * preference from the implicit part, the rating by the explicit model's own scoring (embedding/scoring.ts).
+ *   score_i = p_i + beta * (predicted rating_i - the person's mean)
+ *   p_i = (1 - w) * pref_i / max_j pref_j + w * ease_i / max_j ease_j
+ * pref from the implicit (WRMF) part, ease from the item-item part when the model has one (w = easeWeight),
+ * the rating by the explicit model's own scoring (embedding/scoring.ts).
  */
 import { dotFrom, sigmoidRating } from '../embedding/scoring.js';
+import { easeScores } from '../itemItem/ease.js';
 import type { ServingTables } from './servingTables.js';
 import type { AnirecUser, RecommendOptions } from './types.js';
 
@@ -12,10 +15,12 @@ export interface RankingScratch {
   preference: Float32Array;
   rating: Float32Array;
   scores: Float32Array;
+  /** The item-item part's scores. */
+  ease: Float32Array;
 }
 
 export function rankingScratch(nItems: number): RankingScratch {
-  return { preference: new Float32Array(nItems), rating: new Float32Array(nItems), scores: new Float32Array(nItems) };
+  return { preference: new Float32Array(nItems), rating: new Float32Array(nItems), scores: new Float32Array(nItems), ease: new Float32Array(nItems) };
 }
 
 /** What the explicit rating of any anime needs for one person: the logit's start before b_i, and the sigmoid's range. */
@@ -69,28 +74,44 @@ export function normalisePreference(preference: Float32Array, n: number, max: nu
 }
 
 /**
- * The two parts of the ranking score for a person: preference normalised by its maximum (so 1 is the
+ * The watch preference p_i into preference[0..n): WRMF preference over its maximum, blended with the
+ * item-item scores over theirs when the model has an item-item part, the person named their anime
+ * (user.items) and easeWeight > 0. easeScratch holds the item-item scores afterwards.
+ */
+export function fillWatchPreference(t: ServingTables, user: AnirecUser, easeWeight: number, preference: Float32Array, easeScratch: Float32Array, n: number): void {
+  normalisePreference(preference, n, fillPreference(t, user, preference, n));
+  const { ease } = t;
+  if (ease === undefined || user.items === undefined || user.fallback !== undefined || !(easeWeight > 0)) return;
+  easeScores(ease.state, ease.column, user.items, easeScratch);
+  let max = 0;
+  for (let i = 0; i < n; i++) if (easeScratch[i]! > max) max = easeScratch[i]!;
+  const scale = max > 0 ? easeWeight / max : 0;
+  const keep = 1 - easeWeight;
+  for (let i = 0; i < n; i++) preference[i] = keep * preference[i]! + scale * easeScratch[i]!;
+}
+
+/**
+ * The two parts of the ranking score for a person: watch preference (fillWatchPreference: 1 is the
  * person's most likely watch) and predicted rating minus their mean.
  */
-export function fillParts(t: ServingTables, user: AnirecUser, preference: Float32Array, rating: Float32Array): void {
+export function fillParts(t: ServingTables, user: AnirecUser, easeWeight: number, preference: Float32Array, rating: Float32Array, easeScratch: Float32Array): void {
   const n = Math.min(t.nItems, preference.length, rating.length);
-  const max = fillPreference(t, user, preference, n);
+  fillWatchPreference(t, user, easeWeight, preference, easeScratch, n);
   const scale = personScale(t, user);
   for (let i = 0; i < n; i++) rating[i] = predictRating(t, scale, i);
-  normalisePreference(preference, n, max);
   const mean = user.mean;
   for (let i = 0; i < n; i++) rating[i] = rating[i]! - mean;
 }
 
 /** The composite ranking score into out; a person with no known anime gets popularity. */
-export function scoreAll(t: ServingTables, user: AnirecUser, beta: number, popularity: Float32Array, scratch: RankingScratch, out: Float32Array): void {
+export function scoreAll(t: ServingTables, user: AnirecUser, beta: number, easeWeight: number, popularity: Float32Array, scratch: RankingScratch, out: Float32Array): void {
   const n = Math.min(out.length, t.nItems);
   if (user.fallback !== undefined) {
     out.set(popularity.subarray(0, n));
     return;
   }
   const { preference, rating } = scratch;
-  fillParts(t, user, preference, rating);
+  fillParts(t, user, easeWeight, preference, rating, scratch.ease);
   for (let i = 0; i < n; i++) out[i] = preference[i]! + beta * rating[i]!;
 }
 

@@ -6,6 +6,7 @@
 import type { Catalogue } from '../../data/types.js';
 import type { EmbeddingModel } from '../embedding/index.js';
 import type { ImplicitModel } from '../implicit/index.js';
+import { easeColumns, type EaseState } from '../itemItem/ease.js';
 import { buildGenreMasks, type GenreMasks } from './genreMask.js';
 
 export interface ServingTables {
@@ -34,6 +35,8 @@ export interface ServingTables {
   /** 1 where the anime's explicit / implicit vector is not all zeros. */
   hasExplicitVector: Uint8Array;
   hasImplicitVector: Uint8Array;
+  /** The item-item part, with each itemIx's column in it (-1 for none); absent in models saved without one. */
+  ease?: { state: EaseState; column: Int32Array };
 }
 
 /** Rows scaled to unit length (a zero row stays zero, so its cosine with anything is 0). */
@@ -67,10 +70,10 @@ export interface ServingParts {
   activate: (z: number) => number;
 }
 
-export function buildServingTables(catalogue: Catalogue, explicit: EmbeddingModel, implicit: ImplicitModel): ServingTables {
+export function buildServingTables(catalogue: Catalogue, explicit: EmbeddingModel, implicit: ImplicitModel, ease?: EaseState): ServingTables {
   const implicitState = implicit.exportState();
   const { lo, hi } = explicit.scale;
-  return servingTablesFrom({
+  const tables = servingTablesFrom({
     nItems: catalogue.anime.length,
     di: implicit.dim,
     de: explicit.dim,
@@ -84,6 +87,7 @@ export function buildServingTables(catalogue: Catalogue, explicit: EmbeddingMode
     hi,
     activate: (z) => explicit.activate(z),
   });
+  return ease === undefined ? tables : { ...tables, ease: { state: ease, column: easeColumns(ease) } };
 }
 
 export function servingTablesFrom(parts: ServingParts): ServingTables {

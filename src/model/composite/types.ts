@@ -2,6 +2,7 @@
 import type { Catalogue } from '../../data/types.js';
 import type { EmbeddingFoldedUser, EmbeddingModel } from '../embedding/index.js';
 import type { ImplicitModel, ImplicitUser } from '../implicit/index.js';
+import type { EaseState } from '../itemItem/ease.js';
 import type { FoldedUser, Neighbour, Profile, Recommender } from '../recommender.js';
 
 export interface ModelInfo {
@@ -42,6 +43,8 @@ export interface AnirecUser extends FoldedUser {
   readonly implicit: ImplicitUser;
   /** Mean of the person's 1..10 scores (the training mean when they gave none). */
   readonly mean: number;
+  /** The person's known anime (itemIx, each once), which the item-item (EASE) part ranks from; absent without one. */
+  readonly items?: Int32Array;
 }
 
 /** How ranking and similarity blend the parts; saved in info.params. */
@@ -50,9 +53,15 @@ export interface BlendParams {
   beta: number;
   /** similar(): genre weight = genrePrior / (genrePrior + rating count of the query anime). */
   genrePrior: number;
+  /**
+   * Share of the item-item (EASE) scores in the watch preference, (1 - w) x WRMF / its max + w x EASE /
+   * its max; ignored by a model saved without an EASE part (such a model ranks as before). 0.75 was chosen
+   * on validation people (bench/newMembers.ts, docs/model-bayes.md).
+   */
+  easeWeight: number;
 }
 
-export const DEFAULT_BLEND: BlendParams = { beta: 0.1, genrePrior: 20 };
+export const DEFAULT_BLEND: BlendParams = { beta: 0.1, genrePrior: 20, easeWeight: 0.75 };
 
 export const NO_PROFILE = 'no known anime in the profile: ranked by popularity';
 
@@ -67,4 +76,6 @@ export interface CompositeParts {
   globalMean: number;
   blend: BlendParams;
   info: ModelInfo;
+  /** The item-item part of the ranking (optional: models saved before it rank with WRMF alone). */
+  ease?: EaseState;
 }
