@@ -25,7 +25,8 @@ const names = wanted.length > 0 ? wanted : benchNames();
 let failed = 0;
 for (const name of names) {
   process.stdout.write(`\n=== bench ${name}\n`);
-  const result = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench', `${name}.ts`)], {
+  // Memory benches measure after a full GC.
+  const result = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(root, 'bench', `${name}.ts`)], {
     cwd: root,
     stdio: 'inherit',
   });

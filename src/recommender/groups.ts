@@ -29,6 +29,7 @@ import { resolveCount } from './resolvers.js';
 import type { AnimeView, AnirecService, MemberState } from './service.js';
 import { animeView } from './service.js';
 import { rankForGroup, rankForGroupPruned, type GroupPick } from './watchParty.js';
+import { LruMap } from './lruMap.js';
 
 export const TWINS_COUNT = 5;
 export const SHARED_LOVES = 3;
@@ -106,7 +107,12 @@ export const PREDICTION_CACHE = 512;
 
 export const HIDDEN_SELF = 'you left the server lists with /privacy; use /privacy lists:visible to join them again';
 
-export function createGroupService(deps: { service: AnirecService; log: Logger }): GroupService {
+/** Servers whose /twins roster stays in memory (the most recently asked); the others rebuild on their next /twins. */
+export const ROSTER_CACHE = 100;
+/** Servers remembered as loaded once (the first whole-server command there defers). */
+export const LOADED_SERVERS = 10_000;
+
+export function createGroupService(deps: { service: AnirecService; log: Logger; rosterCacheSize?: number }): GroupService {
   const { service } = deps;
   const { model, catalogue } = service;
   const nItems = catalogue.anime.length;
@@ -114,12 +120,12 @@ export function createGroupService(deps: { service: AnirecService; log: Logger }
   const modelItems = model.catalogue.anime.length;
   let space: TasteSpace | undefined;
   const derivedOf = new WeakMap<MemberState, Derived>();
-  const loadedGuilds = new Set<string>();
+  const loadedGuilds = new LruMap<string, true>(LOADED_SERVERS);
   const everyone = async (guildId: string) => {
     const guildIds = await service.guildMembers(guildId);
     const ids = [...guildIds];
     const states = await service.members(ids);
-    loadedGuilds.add(guildId);
+    loadedGuilds.set(guildId, true);
     return { guildIds, ids, states };
   };
 
@@ -137,7 +143,7 @@ export function createGroupService(deps: { service: AnirecService; log: Logger }
    * The listed members of a server with their scores and taste vectors packed end to end for /twins,
    * kept while no member anywhere changed (service.changeCount), rebuilt otherwise.
    */
-  const rosters = new Map<string, Roster>();
+  const rosters = new LruMap<string, Roster>(deps.rosterCacheSize ?? ROSTER_CACHE);
   const rosterOf = async (guildId: string): Promise<Roster> => {
     const cached = rosters.get(guildId);
     if (cached !== undefined && cached.changeCount === service.changeCount) return cached;

@@ -26,6 +26,7 @@ import { parseSeason, seasonOfPremiere, type Season } from './seasons.js';
 import { createGroupService, type GroupService } from './groups.js';
 import { createPrivacyFeed, memberTag } from './privacyFeed.js';
 import { createForgetting } from './forgetting.js';
+import { LruMap } from './lruMap.js';
 
 export interface ServiceDeps {
   model: AnirecModel;
@@ -48,6 +49,10 @@ export interface ServiceDeps {
   log?: Logger;
   /** Members whose folded vector stays in memory (least recently loaded dropped first). */
   cacheSize?: number;
+  /** Servers whose member list stays in memory (default SERVER_CACHE). */
+  serverCacheSize?: number;
+  /** Servers whose /twins roster stays in memory (default groups.ts's ROSTER_CACHE). */
+  rosterCacheSize?: number;
   /**
    * The merged catalogue (mergedCatalogue.ts): the model's anime first, in its itemIx order, then anime
    * it does not know, which members' ratings fold in (communityItems.ts). Default: the model's own.
@@ -260,6 +265,8 @@ const CHOICE_LIMIT = 25;
 const CHOICE_NAME_MAX = 100;
 const WARM_UP_CALLS = 8;
 const MEMBER_READS_IN_FLIGHT = 64;
+/** Servers whose list of members stays in memory (the most recently used); the others are read again when asked. */
+export const SERVER_CACHE = 2000;
 
 /** A member as the service holds them in memory. */
 interface Member {
@@ -358,8 +365,7 @@ export function createService(deps: ServiceDeps): AnirecService {
   const cacheSize = deps.cacheSize ?? 50_000;
   const members = new Map<string, Member>();
   // Neighbours depend only on the model: keep the top MAX_COUNT of recently asked anime.
-  const similarCache = new Map<number, Neighbour[]>();
-  const similarCacheSize = 4096;
+  const similarCache = new LruMap<number, Neighbour[]>(4096);
   // Popular picks, computed once: the order never changes while the model is loaded.
   const popularOrder = Array.from({ length: modelItems }, (_, i) => i).sort((a, b) => model.popularity[b]! - model.popularity[a]! || a - b);
   // Runs the model's hot loops a few times now, so the first members are not the ones waiting while they
@@ -538,7 +544,7 @@ export function createService(deps: ServiceDeps): AnirecService {
   };
 
   // Members who used the bot, per server, loaded from the store once per server.
-  const guilds = new Map<string, Promise<Set<string>>>();
+  const guilds = new LruMap<string, Promise<Set<string>>>(deps.serverCacheSize ?? SERVER_CACHE);
 
   const feed = createPrivacyFeed(store);
   const forgetting = createForgetting({
@@ -693,7 +699,6 @@ export function createService(deps: ServiceDeps): AnirecService {
       let neighbours = similarCache.get(itemIx);
       if (neighbours === undefined) {
         neighbours = model.similar(itemIx, MAX_COUNT);
-        if (similarCache.size >= similarCacheSize) similarCache.delete(similarCache.keys().next().value!);
         similarCache.set(itemIx, neighbours);
       }
       const listed: { itemIx: number; score: number; restsOn?: number }[] = neighbours.slice(0, k);
@@ -920,7 +925,7 @@ export function createService(deps: ServiceDeps): AnirecService {
         .map((g) => ({ name: g, value: g }));
     },
   };
-  const groups = createGroupService({ service, log });
+  const groups = createGroupService({ service, log, ...(deps.rosterCacheSize !== undefined ? { rosterCacheSize: deps.rosterCacheSize } : {}) });
   return service;
 }
 

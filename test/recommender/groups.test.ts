@@ -175,3 +175,23 @@ describe('stores made before server lists', () => {
     expect(await store.get('old')).toMatchObject({ ratings: { '1000': 9, '1004': 8 }, guilds: ['g'] });
   });
 });
+
+describe('caches bounded by server', () => {
+  it('given more servers than the caches hold then every server still gets its own, current answer', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'anirec-')), 's.sqlite');
+    const store = await openRatingsStore(`sqlite://${file}`);
+    stores.push(store);
+    const model = trained.model;
+    const service = createService({ model, store, titles: buildTitleIndex(model.catalogue), rateLimiter: createRateLimiter({ perMinute: 10_000 }), serverCacheSize: 2, rosterCacheSize: 1 });
+    for (let g = 0; g < 5; g++) {
+      await member(service, `me${g}`, `g${g}`, 'Action', 'Comedy');
+      await member(service, `twin${g}`, `g${g}`, 'Action', 'Comedy');
+    }
+    for (let round = 0; round < 2; round++) {
+      for (let g = 0; g < 5; g++) expect((await service.groups.twins(`g${g}`, `me${g}`)).twins.map((t) => t.memberId)).toEqual([`twin${g}`]);
+    }
+    // A member joining an evicted server is seen there.
+    await member(service, 'late', 'g0', 'Action', 'Comedy');
+    expect((await service.groups.twins('g0', 'me0')).twins.map((t) => t.memberId).sort()).toEqual(['late', 'twin0']);
+  });
+});
