@@ -4,15 +4,12 @@
  * afterwards and every stored vector equals a fresh fold-in of the stored ratings. Then the same with one
  * process SIGKILLed mid-run. Each run is 12 members x the 60-anime test catalogue = 720 ratings (8,640 in the file).
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRatingsStore } from '../../src/recommender/ratingsStore.js';
 import { killAllChildren, spawnAnirec, type AnirecChild } from '../e2e/childProcess.js';
 import { prepareTestModel, type TestModel } from '../e2e/testModel.js';
 import { expectVectorIsFreshFoldIn } from '../recommender/storeChecks.js';
-import { sharedStoreUrls } from '../servers/servers.js';
+import { SHARED_BACKENDS } from '../servers/servers.js';
 
 const MEMBERS = 12;
 let tm: TestModel;
@@ -22,11 +19,7 @@ beforeAll(async () => {
 });
 afterAll(killAllChildren);
 
-const BACKENDS: Record<string, () => string> = {
-  sqlite: () => `sqlite://${join(mkdtempSync(join(tmpdir(), 'anirec-')), 'shared.sqlite')}`,
-  redis: () => sharedStoreUrls().redis,
-  postgres: () => sharedStoreUrls().postgres,
-};
+const BACKENDS: Record<string, () => string> = SHARED_BACKENDS;
 
 interface Ack {
   member: string;

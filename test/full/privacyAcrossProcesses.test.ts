@@ -4,15 +4,13 @@
  * counts or shows the member from its next command on, though it had them all cached. And processes
  * adding members to one server's list at once lose none of them (the list's compare-and-swap).
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONSOLE_GUILD } from '../../src/interfaces/console.js';
 import { openRatingsStore } from '../../src/recommender/ratingsStore.js';
 import { killAllChildren, spawnAnirec, type AnirecChild } from '../e2e/childProcess.js';
 import { prepareTestModel, type TestModel } from '../e2e/testModel.js';
-import { sharedStoreUrls } from '../servers/servers.js';
+import { SHARED_BACKENDS } from '../servers/servers.js';
 
 let tm: TestModel;
 beforeAll(async () => {
@@ -20,11 +18,7 @@ beforeAll(async () => {
 });
 afterAll(killAllChildren);
 
-const BACKENDS: Record<string, () => string> = {
-  sqlite: () => `sqlite://${join(mkdtempSync(join(tmpdir(), 'anirec-')), 'shared.sqlite')}`,
-  redis: () => sharedStoreUrls().redis,
-  postgres: () => sharedStoreUrls().postgres,
-};
+const BACKENDS: Record<string, () => string> = SHARED_BACKENDS;
 
 /** A console you type into: `run` sends lines and resolves with what they printed. */
 function consoleOn(url: string) {

@@ -3,41 +3,22 @@
  * before it resolves anything: through the real command modules, on the console (the Discord dispatcher
  * calls the same takeAllowance; test/e2e/badInput.test.ts covers it through a fake Discord).
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTitleIndex } from '../../src/data/titles.js';
-import { runConsole } from '../../src/interfaces/console.js';
-import { createCommandLimiter, createRateLimiter } from '../../src/recommender/rateLimiter.js';
-import { openRatingsStore, type RatingsStore } from '../../src/recommender/ratingsStore.js';
-import { createService } from '../../src/recommender/service.js';
+import { createCommandLimiter } from '../../src/recommender/rateLimiter.js';
 import { trainPlantedModel, type PlantedModel } from '../recommender/plantedModel.js';
+import { closeAll, serviceOnTempStore } from '../recommender/tempService.js';
+import { consoleOutput } from './consoleSession.js';
 
 let trained: PlantedModel;
-const stores: RatingsStore[] = [];
 beforeAll(async () => {
   trained = await trainPlantedModel();
 });
-afterAll(async () => {
-  await Promise.all(stores.map((s) => s.close()));
-});
+afterAll(closeAll);
 
 async function session(lines: string[], limits: { perMember: number; perServer: number }): Promise<string[]> {
-  const store = await openRatingsStore(`sqlite://${join(mkdtempSync(join(tmpdir(), 'anirec-')), 's.sqlite')}`);
-  stores.push(store);
-  const service = createService({
-    model: trained.model,
-    store,
-    titles: buildTitleIndex(trained.model.catalogue),
-    rateLimiter: createRateLimiter({ perMinute: 1000 }),
-    commandLimiter: createCommandLimiter({ ...limits, now: () => 0 }),
-  });
-  let out = '';
-  await runConsole({ service, input: Readable.from([lines.join('\n') + '\n']), write: (t) => (out += t) });
+  const { service } = await serviceOnTempStore(trained.model, { commandLimiter: createCommandLimiter({ ...limits, now: () => 0 }) });
   // One answer per command line (the banner first).
-  return out.split('\n').filter(Boolean).slice(1);
+  return (await consoleOutput(service, lines)).split('\n').filter(Boolean).slice(1);
 }
 
 const LIMITED = /^Easy there! Try again in \d+ s\.$/;

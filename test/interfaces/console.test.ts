@@ -11,6 +11,7 @@ import { createRateLimiter } from '../../src/recommender/rateLimiter.js';
 import { openRatingsStore, type RatingsStore } from '../../src/recommender/ratingsStore.js';
 import { createService } from '../../src/recommender/service.js';
 import { savePlantedModel, type PlantedModel } from '../recommender/plantedModel.js';
+import { consoleOutput } from './consoleSession.js';
 
 let trained: PlantedModel & { modelDir: string };
 const stores: RatingsStore[] = [];
@@ -42,9 +43,7 @@ async function session(lines: string[]): Promise<string> {
     titles: buildTitleIndex(trained.model.catalogue),
     rateLimiter: createRateLimiter({ perMinute: 100 }),
   });
-  let out = '';
-  await runConsole({ service, input: Readable.from([lines.join('\n') + '\n']), write: (t) => (out += t) });
-  return out;
+  return consoleOutput(service, lines);
 }
 
 describe('runConsole', () => {

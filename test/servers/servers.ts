@@ -5,6 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -70,3 +71,10 @@ export function sharedStoreUrls(): Record<ServerKind, string> {
   }
   return urls;
 }
+
+/** A store URL on each backend a shared store runs on: a fresh SQLite file, the run's Redis, its PostgreSQL. */
+export const SHARED_BACKENDS: Record<'sqlite' | ServerKind, () => string> = {
+  sqlite: () => `sqlite://${join(mkdtempSync(join(tmpdir(), 'anirec-')), 'shared.sqlite')}`,
+  redis: () => sharedStoreUrls().redis,
+  postgres: () => sharedStoreUrls().postgres,
+};
