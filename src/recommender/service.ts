@@ -17,7 +17,7 @@ import { MAX_COUNT, resolveAnime, resolveCount, resolveGenre, resolveType, type 
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
 import { parseMalExport } from './malImport.js';
-import { createCommandLimiter, createImportLimiter, createRateLimiter, DEFAULT_SERVER_RATE_LIMIT, type ImportLimiter, type MemberServerLimiter, type RateLimiter } from './rateLimiter.js';
+import { createImportLimiter, createMemberServerLimiter, createRateLimiter, DEFAULT_SERVER_RATE_LIMIT, type ImportLimiter, type MemberServerLimiter, type RateLimiter } from './rateLimiter.js';
 import { buildTitleIndex, distinguishingNames, normaliseTitle } from '../data/titles.js';
 import type { MemberRecord, RatingsStore } from './ratingsStore.js';
 import { createCommunityItems, type CommunityItems } from './communityItems.js';
@@ -344,7 +344,7 @@ export function createServiceFor(options: {
     ...(options.catalogue ? { catalogue: options.catalogue } : {}),
     titles: buildTitleIndex(options.catalogue ?? options.model.catalogue),
     rateLimiter: createRateLimiter({ perMinute: options.rateLimitPerMinute }),
-    commandLimiter: createCommandLimiter({ perMember: options.rateLimitPerMinute, perServer: options.serverRateLimitPerMinute ?? DEFAULT_SERVER_RATE_LIMIT }),
+    commandLimiter: createMemberServerLimiter({ perMember: options.rateLimitPerMinute, perServer: options.serverRateLimitPerMinute ?? DEFAULT_SERVER_RATE_LIMIT }),
     ...(options.log ? { log: options.log } : {}),
   });
 }
@@ -763,8 +763,10 @@ export function createService(deps: ServiceDeps): AnirecService {
 
     async noteGuildUse(userId, guildId) {
       const known = await guildSet(guildId);
-      // Known here, unless the member's record (when cached) says otherwise: forgotten in another process, and back.
-      if (known.has(userId) && members.get(userId)?.record.guilds?.includes(guildId) !== false) return;
+      // Known here, unless the member's record (when cached) does not name the server: forgotten in another
+      // process, and back with a new record.
+      const cached = members.get(userId);
+      if (known.has(userId) && (cached === undefined || cached.record.guilds?.includes(guildId) === true)) return;
       // The member's own record first, then the server's list: /forget-me finds every list through the record.
       await changeRecord(userId, (record) => (record.guilds?.includes(guildId) ? undefined : { ...record, guilds: [...(record.guilds ?? []), guildId] }));
       await store.updateGuildMembers(guildId, (ids) => (ids.includes(userId) ? ids : [...ids, userId]));

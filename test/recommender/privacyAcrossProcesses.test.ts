@@ -96,6 +96,21 @@ describe.each(['privacy', 'forget'] as const)('given /%s in one process, another
   });
 });
 
+describe('a member forgotten in one process who comes back in another', () => {
+  it('given the other process still lists them for the server then their return is written down, and they are listed again', async () => {
+    const file = tempFile();
+    const one = await processOn(file);
+    const other = await processOn(file);
+    for (const id of ['alice', 'bob']) await member(other, id);
+    await other.groups.twins('g', 'bob'); // the other process knows alice is in g
+    await one.forget('alice');
+    await member(other, 'alice');
+    const [alice] = await other.members(['alice']);
+    expect(alice?.record.guilds).toEqual(['g']);
+    expect((await other.groups.twins('g', 'bob')).twins.map((t) => t.memberId)).toEqual(['alice']);
+  });
+});
+
 describe('a watch party', () => {
   it('given an unlisted member in the party then what they have seen shapes nothing', async () => {
     const file = tempFile();
