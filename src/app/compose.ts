@@ -10,7 +10,7 @@ import type { Catalogue } from '../data/types.js';
 import type { Logger } from '../log.js';
 import { loadAnirecModel, type AnirecModel } from '../model/anirecModel.js';
 import { createLiveService, type LiveService } from '../recommender/liveService.js';
-import { createCommandLimiter, createImportLimiter, createRateLimiter } from '../recommender/rateLimiter.js';
+import { createMemberServerLimiter, createImportLimiter, createRateLimiter } from '../recommender/rateLimiter.js';
 import { openRatingsStore, type RatingsStore } from '../recommender/ratingsStore.js';
 import { createService } from '../recommender/service.js';
 import { FORGET_SWEEP_MS } from '../recommender/forgetting.js';
@@ -35,7 +35,7 @@ export async function composeApp(config: Config, log: Logger, metrics?: Metrics)
   const store = await openRatingsStore(config.storeUrl, { onError: (error) => log.error('ratings store', error), ...(metrics ? { observe: metrics.observeStore } : {}) });
   // One rate limiter for every model the process serves: a swap does not hand members a fresh allowance.
   const rateLimiter = createRateLimiter({ perMinute: config.rateLimitPerMinute });
-  const commandLimiter = createCommandLimiter({ perMember: config.rateLimitPerMinute, perServer: config.serverRateLimitPerMinute });
+  const commandLimiter = createMemberServerLimiter({ perMember: config.rateLimitPerMinute, perServer: config.serverRateLimitPerMinute });
   const importLimiter = createImportLimiter();
   const lists = { anilistUrl: config.anilistUrl, malApiUrl: config.malApiUrl, malClientId: config.malClientId };
   const catalogue = await loadServingCatalogue(model, config, log);

@@ -117,8 +117,3 @@ export function createImportLimiter(options: ImportLimitOptions = {}): ImportLim
 
 /** Commands a server's members may run together per minute, unless ANIREC_SERVER_RATE_LIMIT says otherwise. */
 export const DEFAULT_SERVER_RATE_LIMIT = 600;
-
-/** Commands per member and per server every minute: ANIREC_RATE_LIMIT and ANIREC_SERVER_RATE_LIMIT. */
-export function createCommandLimiter(options: { perMember: number; perServer: number; now?: () => number }): MemberServerLimiter {
-  return createMemberServerLimiter(options);
-}

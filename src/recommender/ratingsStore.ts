@@ -152,11 +152,11 @@ export async function openRatingsStore(url: string, options: StoreOptions = {}):
   const serialize = (record: MemberRecord) => keyv.serialize!({ value: record, expires: undefined }) as string;
   const storedKey = (userId: string) => keyv._getKeyPrefix(key(userId));
 
-  const timed = async <T>(operation: StoreOperation, work: () => Promise<T>, outcomeOf: (result: T) => StoreOutcome = () => 'ok'): Promise<T> => {
+  const timed = async <T>(operation: StoreOperation, work: () => Promise<T>): Promise<T> => {
     const started = performance.now();
     try {
       const result = await withTimeout(work(), timeoutMs);
-      options.observe?.(operation, outcomeOf(result), (performance.now() - started) / 1000);
+      options.observe?.(operation, 'ok', (performance.now() - started) / 1000);
       return result;
     } catch (error) {
       options.observe?.(operation, 'error', (performance.now() - started) / 1000);

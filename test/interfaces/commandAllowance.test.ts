@@ -4,7 +4,7 @@
  * calls the same takeAllowance; test/e2e/badInput.test.ts covers it through a fake Discord).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCommandLimiter } from '../../src/recommender/rateLimiter.js';
+import { createMemberServerLimiter } from '../../src/recommender/rateLimiter.js';
 import { trainPlantedModel, type PlantedModel } from '../recommender/plantedModel.js';
 import { closeAll, serviceOnTempStore } from '../recommender/tempService.js';
 import { consoleOutput } from './consoleSession.js';
@@ -16,7 +16,7 @@ beforeAll(async () => {
 afterAll(closeAll);
 
 async function session(lines: string[], limits: { perMember: number; perServer: number }): Promise<string[]> {
-  const { service } = await serviceOnTempStore(trained.model, { commandLimiter: createCommandLimiter({ ...limits, now: () => 0 }) });
+  const { service } = await serviceOnTempStore(trained.model, { commandLimiter: createMemberServerLimiter({ ...limits, now: () => 0 }) });
   // One answer per command line (the banner first).
   return (await consoleOutput(service, lines)).split('\n').filter(Boolean).slice(1);
 }
