@@ -11,7 +11,8 @@
  */
 import type { Catalogue, Ratings } from './types.js';
 import { readCsvFile, RowProblem, type CsvReadResult } from './csvFile.js';
-import { RatingTable, finishRatings } from './ratingTable.js';
+import { finishRatings } from './ratingTable.js';
+import { RatingCollector } from './ratingCollector.js';
 import { scanRatingFile } from './ratingScan.js';
 
 export const RATING_HEADER = ['user_id', 'anime_id', 'rating'] as const;
@@ -32,31 +33,6 @@ export interface RatingCsv extends CsvReadResult {
 }
 
 export const MAX_ID = 2_147_483_647;
-
-/** Collects valid rows: drops unknown anime, numbers users by first appearance. Shared by both readers. */
-export class RatingCollector {
-  readonly table = new RatingTable();
-  readonly userIds: number[] = [];
-  droppedUnknownAnime = 0;
-  private readonly ixByUserId = new Map<number, number>();
-
-  constructor(private readonly ixByAnimeId: Map<number, number>) {}
-
-  add(userId: number, animeId: number, score: number): void {
-    const itemIx = this.ixByAnimeId.get(animeId);
-    if (itemIx === undefined) {
-      this.droppedUnknownAnime++;
-      return;
-    }
-    let userIx = this.ixByUserId.get(userId);
-    if (userIx === undefined) {
-      userIx = this.userIds.length;
-      this.ixByUserId.set(userId, userIx);
-      this.userIds.push(userId);
-    }
-    this.table.push(userIx, itemIx, score);
-  }
-}
 
 /** Digits only, no sign or spaces: the common case, without allocating. NaN otherwise. */
 function parseDigits(text: string): number {

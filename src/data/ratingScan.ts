@@ -9,7 +9,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
-import type { RatingCollector } from './ratingCsv.js';
+import type { RatingCollector } from './ratingCollector.js';
 
 const HEADER = 'user_id,anime_id,rating';
 const MAX_ID = 2_147_483_647;

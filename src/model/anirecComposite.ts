@@ -10,7 +10,7 @@
  */
 import { ModelFitError } from '../errors.js';
 import { WATCHED, type Catalogue } from '../data/types.js';
-import type { FitReport, FoldedUser, Neighbour, Profile, TrainingData } from './recommender.js';
+import type { FitReport, FoldedUser, Neighbour, Profile, TrainingData } from './types.js';
 import type { EmbeddingFoldedUser, EmbeddingModel } from './embedding/index.js';
 import type { ImplicitModel } from './implicit/index.js';
 import type { EaseState } from './itemItem/ease.js';

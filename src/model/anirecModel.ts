@@ -9,7 +9,7 @@ import { trainEmbedding, type EmbeddingModel } from './embedding/index.js';
 import type { FitSchedule, TrainOptions } from './embedding/index.js';
 import { ImplicitModel, type ImplicitOptions } from './implicit/index.js';
 import { fitEase, type EaseOptions, type EaseState } from './itemItem/index.js';
-import type { TrainingData } from './recommender.js';
+import type { TrainingData } from './types.js';
 import { tuneBlend } from './tuneBlend.js';
 import { rmseOnRows } from './metrics.js';
 

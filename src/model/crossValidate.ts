@@ -8,7 +8,7 @@ import { WATCHED, type Ratings, type Splits } from '../data/types.js';
 import { InvalidOptionError } from '../errors.js';
 import { createRandom } from '../random.js';
 import { rmseOnRows } from './metrics.js';
-import type { TrainingData } from './recommender.js';
+import type { TrainingData } from './types.js';
 
 /** k splits of the ratings: fold f's explicit rows are its validation, every other row trains. */
 export function kFoldSplits(ratings: Ratings, k: number, seed: number): Splits[] {

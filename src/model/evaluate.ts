@@ -13,7 +13,7 @@ import type { Dataset, Splits } from '../data/types.js';
 import { isAnirecError } from '../errors.js';
 import { judgedPeople, RankingTally } from './hitAtK.js';
 import { catalogueCoverage, mae, mse, r2, rmse } from './metrics.js';
-import type { FitReport, Recommender, TrainingData } from './recommender.js';
+import type { FitReport, Recommender, TrainingData } from './types.js';
 import { MODEL_NAMES, createModel } from './registry.js';
 
 export interface EvalOptions {

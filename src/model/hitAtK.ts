@@ -5,7 +5,7 @@
  */
 import type { Ratings } from '../data/types.js';
 import { hitAt, ndcgAt, recallAt } from './metrics.js';
-import type { Profile } from './recommender.js';
+import type { Profile } from './types.js';
 import { selectTopK } from './topK.js';
 
 /** A person judged on ranking: folded in from profile, a hit when one of `relevant` is in their top k. */

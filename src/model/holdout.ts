@@ -14,7 +14,7 @@ import { InvalidOptionError, isAnirecError } from '../errors.js';
 import { createRandom, shuffleInPlace } from '../random.js';
 import { allRowsSplits, subsetRows, loadAnirecModel, saveAnirecModel, trainAnirecModel, DEFAULT_SPLIT_SEED, type TrainAnirecOptions } from './anirecModel.js';
 import { mae, rmse } from './metrics.js';
-import type { TrainingData } from './recommender.js';
+import type { TrainingData } from './types.js';
 import { MODEL_NAMES, createModel } from './registry.js';
 
 /**

@@ -12,7 +12,7 @@
 import type { Catalogue } from '../data/types.js';
 import { AnirecComposite, type AnirecModel, type AnirecUser } from './anirecComposite.js';
 import { solveCholesky } from './linalg.js';
-import type { FoldedUser, Neighbour } from './recommender.js';
+import type { FoldedUser, Neighbour } from './types.js';
 
 /** What item fold-in and the scoring of folded anime read from the trained model. */
 export interface ItemSpace {

@@ -15,7 +15,7 @@ import { FunkSvd } from './baselines/funkSvd.js';
 import { Libmf } from './baselines/libmf.js';
 import { Svd } from './baselines/svd.js';
 import { SvdPp } from './baselines/svdpp.js';
-import type { FitReport, FoldedUser, Neighbour, Profile, Recommender, TrainingData } from './recommender.js';
+import type { FitReport, FoldedUser, Neighbour, Profile, Recommender, TrainingData } from './types.js';
 
 export interface ModelEntry {
   name: string;

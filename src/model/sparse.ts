@@ -4,7 +4,7 @@
  * array, so ten baselines on the same splits pay for one transpose.
  */
 import type { Ratings } from '../data/types.js';
-import type { TrainingData } from './recommender.js';
+import type { TrainingData } from './types.js';
 
 export interface Csr {
   nRows: number;

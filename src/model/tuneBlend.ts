@@ -3,7 +3,7 @@
  * Each chosen known user is folded in from their training rows (the same foldIn the bot uses) and judged
  * on their validation anime rated 8 or more (Hit@10: at least one of them in the top 10, profile excluded).
  */
-import type { TrainingData } from './recommender.js';
+import type { TrainingData } from './types.js';
 import type { AnirecComposite } from './anirecComposite.js';
 import { judgedPeople, RankingTally, usersWithRelevant } from './hitAtK.js';
 

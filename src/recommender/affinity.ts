@@ -6,7 +6,7 @@
  */
 import { WATCHED } from '../data/types.js';
 import type { AnirecModel } from '../model/anirecModel.js';
-import type { FoldedUser, Profile } from '../model/recommender.js';
+import type { FoldedUser, Profile } from '../model/types.js';
 
 /** MyAnimeList's minimum number of shared scores for an affinity figure. */
 export const MAL_MIN_SHARED = 11;

@@ -9,7 +9,7 @@
  */
 import type { Catalogue } from '../data/types.js';
 import { foldInItem, itemPrior, type FoldedItem, type ItemSpace, type Rater } from '../model/itemFoldIn.js';
-import type { FoldedUser } from '../model/recommender.js';
+import type { FoldedUser } from '../model/types.js';
 import type { Logger } from '../log.js';
 import type { RatingsStore } from './ratingsStore.js';
 

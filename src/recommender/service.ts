@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { Anime, Catalogue } from '../data/types.js';
 import { WATCHED } from '../data/types.js';
 import type { AnirecModel } from '../model/anirecModel.js';
-import type { FoldedUser, Neighbour, Profile } from '../model/recommender.js';
+import type { FoldedUser, Neighbour, Profile } from '../model/types.js';
 import { InvalidOptionError, type ListSourceName } from '../errors.js';
 import { readListImportSettings } from '../config.js';
 import { fetchList, type FetchedList, type ListImportOptions } from './listImport/index.js';

@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Profile } from '../../src/model/recommender.js';
+import type { Profile } from '../../src/model/types.js';
 import { openRatingsStore } from '../../src/recommender/ratingsStore.js';
 import { decodeVector, modelFingerprint } from '../../src/recommender/service.js';
 import { FakeDiscord, type Reply } from './fakeDiscord.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadDataset } from '../../src/data/dataset.js';
 import { makeSplits } from '../../src/data/splits.js';
 import { trainEmbedding } from '../../src/model/embedding/index.js';
-import type { TrainingData } from '../../src/model/recommender.js';
+import type { TrainingData } from '../../src/model/types.js';
 import { rmseOnRows } from '../../src/model/metrics.js';
 
 const SHARED = resolve(process.env.ANIREC_SHARED_DATA ?? '../shared/data');

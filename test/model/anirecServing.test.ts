@@ -9,7 +9,7 @@ import type { Dataset } from '../../src/data/types.js';
 import { WATCHED } from '../../src/data/types.js';
 import { trainAnirecModel, type AnirecUser } from '../../src/model/anirecModel.js';
 import { EXPLAIN_CANDIDATES } from '../../src/model/anirecComposite.js';
-import type { Profile } from '../../src/model/recommender.js';
+import type { Profile } from '../../src/model/types.js';
 import { selectTopK } from '../../src/model/topK.js';
 import { easeColumns, easeScores } from '../../src/model/itemItem/index.js';
 import { makePlanted, mulberry32 } from '../fixtures/planted.js';

@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ModelFitError } from '../../src/errors.js';
-import type { Recommender } from '../../src/model/recommender.js';
+import type { Recommender } from '../../src/model/types.js';
 import { MODEL_NAMES, createModel } from '../../src/model/registry.js';
 import { makePlantedData, profileOf } from './plantedData.js';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Dataset, Ratings, Splits } from '../../src/data/types.js';
 import { ModelFitError } from '../../src/errors.js';
 import { evaluateAll, evaluateModel } from '../../src/model/evaluate.js';
-import type { FitReport, FoldedUser, Recommender, TrainingData } from '../../src/model/recommender.js';
+import type { FitReport, FoldedUser, Recommender, TrainingData } from '../../src/model/types.js';
 import { makePlantedData } from './plantedData.js';
 
 /**

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readConfig } from '../../config.js';
 import { loadDataset } from '../../data/dataset.js';
-import { renderBarChart, renderLineChart } from '../../model/chart.js';
+import { renderBarChart, renderLineChart } from '../chart.js';
 import { evaluateAll, type EvalRow, type EvalTable } from '../../model/evaluate.js';
 import { MODEL_NAMES, parseModelList } from '../../model/registry.js';
 import { HOLDOUT_PEERS, checkHoldoutPercent, evaluateHoldout, formatHoldoutTable } from '../../model/holdout.js';

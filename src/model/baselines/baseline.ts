@@ -5,7 +5,7 @@
  * cluster model here adds its residual term to.
  */
 import { ModelFitError } from '../../errors.js';
-import type { FitReport, FoldedUser, Neighbour, Profile, Recommender, TrainingData } from '../recommender.js';
+import type { FitReport, FoldedUser, Neighbour, Profile, Recommender, TrainingData } from '../types.js';
 import { trainCsr, type Csr } from '../sparse.js';
 import { meanRating } from './globalMean.js';
 

@@ -10,7 +10,7 @@
  */
 import { ModelFitError } from '../../errors.js';
 import type { Catalogue } from '../../data/types.js';
-import type { FitReport, FoldedUser, Neighbour, Profile, Recommender, TrainingData } from '../recommender.js';
+import type { FitReport, FoldedUser, Neighbour, Profile, Recommender, TrainingData } from '../types.js';
 import { trainCsr, type Csr } from '../sparse.js';
 import { selectTopK } from '../topK.js';
 import { topKExcluding } from '../hitAtK.js';

@@ -6,7 +6,7 @@
  */
 import { ModelFitError } from '../../errors.js';
 import { gaussian } from '../../random.js';
-import type { FitReport, FoldedUser, Neighbour, Profile, Recommender, TrainingData } from '../recommender.js';
+import type { FitReport, FoldedUser, Neighbour, Profile, Recommender, TrainingData } from '../types.js';
 import { trainCsr, type Csr } from '../sparse.js';
 import { clampRating } from './baseline.js';
 import { BiasedRidge, dot, tuneFoldInLambda, type RidgeFold } from './foldInRidge.js';

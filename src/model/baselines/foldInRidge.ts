@@ -8,7 +8,7 @@
  * judged on their validation rows.
  */
 import { solveCholesky } from '../linalg.js';
-import type { TrainingData } from '../recommender.js';
+import type { TrainingData } from '../types.js';
 import { trainCsr, type Csr } from '../sparse.js';
 import { clampRating } from './baseline.js';
 

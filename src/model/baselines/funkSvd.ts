@@ -6,7 +6,7 @@
  * Fold-in: factorModel.ts.
  */
 import { createRandom, shuffleInPlace } from '../../random.js';
-import type { Profile, TrainingData } from '../recommender.js';
+import type { Profile, TrainingData } from '../types.js';
 import { trainCsr } from '../sparse.js';
 import { clampRating } from './baseline.js';
 import { FactorModel, factorRmse, normalFactors, rowOfEntry, type EpochCurve, type SgdOptions, type TrainedFactors } from './factorModel.js';

@@ -3,7 +3,7 @@
  * ranking or of similarity, and says so.
  */
 import { ModelFitError } from '../../errors.js';
-import type { FitReport, FoldedUser, Neighbour, Profile, Recommender, TrainingData } from '../recommender.js';
+import type { FitReport, FoldedUser, Neighbour, Profile, Recommender, TrainingData } from '../types.js';
 
 /** Mean of the explicit ratings among rows (WATCHED rows are skipped). */
 export function meanRating(score: Int8Array, rows: Uint32Array): number {

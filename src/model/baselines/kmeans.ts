@@ -11,7 +11,7 @@
  * Fold-in: the nearest centroid to the person's vector.
  */
 import { ModelFitError } from '../../errors.js';
-import type { FitReport, FoldedUser, Neighbour, Profile, Recommender, TrainingData } from '../recommender.js';
+import type { FitReport, FoldedUser, Neighbour, Profile, Recommender, TrainingData } from '../types.js';
 import { createRandom } from '../../random.js';
 import { trainCsr, type Csr } from '../sparse.js';
 import { baselineEstimate, clampRating, fitTunedBiases, foldInUserBias, type Biases } from './baseline.js';

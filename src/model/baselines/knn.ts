@@ -14,7 +14,7 @@
  *   the last one, so predictions should come grouped by user, as evaluate.ts does).
  */
 import { ModelFitError } from '../../errors.js';
-import type { FitReport, FoldedUser, Neighbour, Profile, Recommender, TrainingData } from '../recommender.js';
+import type { FitReport, FoldedUser, Neighbour, Profile, Recommender, TrainingData } from '../types.js';
 import { createRandom } from '../../random.js';
 import { trainCsr, type Csr } from '../sparse.js';
 import { selectTopK } from '../topK.js';

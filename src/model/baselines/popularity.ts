@@ -4,7 +4,7 @@
  * global mean by `shrink` pseudo-ratings so an anime rated once by a 10 does not predict 10.
  */
 import { ModelFitError } from '../../errors.js';
-import type { FitReport, FoldedUser, Neighbour, Profile, Recommender, TrainingData } from '../recommender.js';
+import type { FitReport, FoldedUser, Neighbour, Profile, Recommender, TrainingData } from '../types.js';
 import { trainCsr } from '../sparse.js';
 import { meanRating } from './globalMean.js';
 

@@ -12,7 +12,7 @@
  * and lambda are chosen on validation rows of a seeded subset of users.
  */
 import { ModelFitError } from '../../errors.js';
-import type { FitReport, FoldedUser, Neighbour, Profile, Recommender, TrainingData } from '../recommender.js';
+import type { FitReport, FoldedUser, Neighbour, Profile, Recommender, TrainingData } from '../types.js';
 import { randomizedSvd, sparseOperator, sparsePlusLowRank, type LinearOperator } from '../randomizedSvd.js';
 import { trainCsr, type Csr } from '../sparse.js';
 import { baselineEstimate, clampRating, fitTunedBiases, foldInUserBias, type Biases } from './baseline.js';

@@ -9,7 +9,7 @@
  * Fold-in: the profile's implicit sum, then ridge for b and p (factorModel.ts).
  */
 import { createRandom, shuffleInPlace } from '../../random.js';
-import type { Profile, TrainingData } from '../recommender.js';
+import type { Profile, TrainingData } from '../types.js';
 import { trainCsr } from '../sparse.js';
 import { FactorModel, factorRmse, normalFactors, type EpochCurve, type SgdOptions, type TrainedFactors } from './factorModel.js';
 import { meanRating } from './globalMean.js';

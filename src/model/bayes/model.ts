@@ -8,7 +8,7 @@
  * the posterior-mean anime rows and the members' learnt hyperprior (one (dim+1)² Cholesky).
  */
 import { ModelFitError } from '../../errors.js';
-import type { FitReport, FoldedUser, Neighbour, Profile, Recommender, TrainingData } from '../recommender.js';
+import type { FitReport, FoldedUser, Neighbour, Profile, Recommender, TrainingData } from '../types.js';
 import { buildCsr, type Csr } from '../sparse.js';
 import { cosineNeighbours } from '../baselines/factorModel.js';
 import { runChain, type ChainResult, type Posterior, type ScoredRows } from './gibbs.js';

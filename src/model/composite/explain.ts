@@ -5,7 +5,7 @@
  * otherwise cost a cosine per liked anime for every pick); they are the likeliest reasons anyway.
  */
 import { WATCHED } from '../../data/types.js';
-import type { Profile } from '../recommender.js';
+import type { Profile } from '../types.js';
 import type { ServingTables } from './servingTables.js';
 import { genreWeight, likeness, unitCosine, type Confidence } from './similarity.js';
 

@@ -7,7 +7,7 @@
  * predicts a few hundred ratings instead of 12,294 (the /recommend CPU profile's largest cost).
  */
 import { sigmoidRating } from '../embedding/scoring.js';
-import type { Neighbour } from '../recommender.js';
+import type { Neighbour } from '../types.js';
 import { selectTopK } from '../topK.js';
 import { blockItems, fillWatchPreference, personScale, predictRating, scoreAll, type RankingScratch } from './ranking.js';
 import type { ServingTables } from './servingTables.js';

@@ -7,7 +7,7 @@
  * neighbours had under 50 ratings before the discount).
  */
 import { dotFrom } from '../embedding/scoring.js';
-import type { Neighbour } from '../recommender.js';
+import type { Neighbour } from '../types.js';
 import { selectTopK } from '../topK.js';
 import { genreJaccard } from './genreMask.js';
 import type { ServingTables } from './servingTables.js';

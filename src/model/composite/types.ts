@@ -3,7 +3,7 @@ import type { Catalogue } from '../../data/types.js';
 import type { EmbeddingFoldedUser, EmbeddingModel } from '../embedding/index.js';
 import type { ImplicitModel, ImplicitUser } from '../implicit/index.js';
 import type { EaseState } from '../itemItem/ease.js';
-import type { FoldedUser, Neighbour, Profile, Recommender } from '../recommender.js';
+import type { FoldedUser, Neighbour, Profile, Recommender } from '../types.js';
 
 export interface ModelInfo {
   name: string;

@@ -10,8 +10,8 @@
  * training (refit.ts, where "the other side" is the user table), run the same arithmetic.
  */
 import { solveCholesky } from '../linalg.js';
-import type { Profile } from '../recommender.js';
-import type { ModelShape } from './params.js';
+import type { Profile } from '../types.js';
+import type { FrozenSide, ModelShape } from './params.js';
 import type { EffectiveItems } from './scoring.js';
 import { applyTastePrior, describeHistory, inputLength, type TastePrior } from './tastePrior.js';
 
@@ -28,12 +28,6 @@ export const GAUSS_NEWTON_STEPS = 4;
 export const BIAS_REG_SHARE = 0.1;
 
 export const NO_EXPLICIT_RATINGS = 'no scored ratings (1-10) to learn tastes from: ranked by the anime biases alone';
-
-/** The frozen side of a solve: rows x dim factors and a bias per row (anime for a person, people for an anime). */
-export interface FrozenSide {
-  factors: Float32Array;
-  bias: Float32Array;
-}
 
 /** What a row's solution is pulled towards: penalty * |x - mean|² on the vector, biasPenalty * (b - mean_b)² on the bias. */
 export interface RowPenalty {

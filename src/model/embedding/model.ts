@@ -6,7 +6,7 @@
  * shares; served from plain Float32Arrays with the genre layer folded in.
  */
 import { ModelFitError } from '../../errors.js';
-import type { FitReport, FoldedUser, Neighbour, Profile, Recommender, TrainingData } from '../recommender.js';
+import type { FitReport, FoldedUser, Neighbour, Profile, Recommender, TrainingData } from '../types.js';
 import { buildCsr } from '../sparse.js';
 import { selectTopK } from '../topK.js';
 import { foldInVector, type UserPenalty } from './foldIn.js';

@@ -23,6 +23,12 @@ export interface ModelShape {
   mu: number;
 }
 
+/** The frozen side of a solve: rows x dim factors and a bias per row (anime for a person, people for an anime). */
+export interface FrozenSide {
+  factors: Float32Array;
+  bias: Float32Array;
+}
+
 export interface Tables {
   /** User factors, nUsers x dim. */
   P: Float32Array;

@@ -11,7 +11,8 @@
  * (no refit) counts: on the small real sample the refit does not help, and the trained tables stay.
  */
 import type { Csr } from '../sparse.js';
-import { BIAS_REG_SHARE, solveRow, solveUser, type FrozenSide, type UserPenalty } from './foldIn.js';
+import { BIAS_REG_SHARE, solveRow, solveUser, type UserPenalty } from './foldIn.js';
+import type { FrozenSide } from './params.js';
 import type { TrainRows } from './kernel.js';
 import type { ModelShape, Tables } from './params.js';
 import { computeRmse } from './scoring.js';

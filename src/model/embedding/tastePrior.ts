@@ -13,7 +13,7 @@
  * noise: people with under 20 scores fared worse with the unscaled prior than with none.
  */
 import { solveCholesky } from '../linalg.js';
-import type { FrozenSide } from './foldIn.js';
+import type { FrozenSide } from './params.js';
 
 export interface TastePrior {
   dim: number;

@@ -13,7 +13,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as TfTypes from '@tensorflow/tfjs';
 import { ModelInvalidError, ModelMissingError } from '../../errors.js';
-import type { FitReport } from '../recommender.js';
+import type { FitReport } from '../types.js';
 import { loadTf, type Tf } from './backend.js';
 import type { UserPenalty } from './foldIn.js';
 import { EmbeddingModel, foldInPenalty, type EmbeddingState } from './model.js';

@@ -19,7 +19,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ModelFitError } from '../../errors.js';
 import { createRandom } from '../../random.js';
-import type { TrainingData } from '../recommender.js';
+import type { TrainingData } from '../types.js';
 import { chooseClaimSize, claimSlices } from './claim.js';
 import { buildCorrection, runSlice, scratchLength, type KernelConfig, type RegScales, type TrainRows } from './kernel.js';
 import { DEFAULT_TRAIN_OPTIONS, resolveOptimizer, type EpochOrder, type PhaseOptimizer, type TrainOptions } from './options.js';

@@ -4,7 +4,7 @@
  * One k x k Cholesky solve: deterministic and well under a millisecond at k = 32..64.
  */
 import { WATCHED } from '../../data/types.js';
-import type { Profile } from '../recommender.js';
+import type { Profile } from '../types.js';
 import { solveCholesky } from '../linalg.js';
 
 export interface ImplicitFoldInParams {

@@ -6,7 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { ModelFitError } from '../../errors.js';
 import { WATCHED, type Ratings } from '../../data/types.js';
-import type { FitReport, FoldedUser, Neighbour, Profile, Recommender, TrainingData } from '../recommender.js';
+import type { FitReport, FoldedUser, Neighbour, Profile, Recommender, TrainingData } from '../types.js';
 import { foldInImplicitVector } from './foldIn.js';
 import { computeGramian } from '../linalg.js';
 import { DEFAULT_IMPLICIT_OPTIONS, type ImplicitOptions } from './options.js';

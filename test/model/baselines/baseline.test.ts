@@ -4,7 +4,7 @@ import { GlobalMean } from '../../../src/model/baselines/globalMean.js';
 import { Popularity } from '../../../src/model/baselines/popularity.js';
 import { makeSplits } from '../../../src/data/splits.js';
 import type { Ratings } from '../../../src/data/types.js';
-import type { TrainingData } from '../../../src/model/recommender.js';
+import type { TrainingData } from '../../../src/model/types.js';
 import { makePlantedData, testRmse } from '../plantedData.js';
 
 /** Everyone rates everything as 5.5 + user bias + anime bias, biases in -2..2: the baseline's own model. */

@@ -4,7 +4,7 @@ import { Baseline } from '../../../src/model/baselines/baseline.js';
 import type { SgdOptions } from '../../../src/model/baselines/factorModel.js';
 import { FunkSvd } from '../../../src/model/baselines/funkSvd.js';
 import { SvdPp } from '../../../src/model/baselines/svdpp.js';
-import type { FoldedUser, Profile } from '../../../src/model/recommender.js';
+import type { FoldedUser, Profile } from '../../../src/model/types.js';
 import { makePlantedData, profileOf, testRmse } from '../plantedData.js';
 
 const { data, unknownUser, unratedItem } = makePlantedData();

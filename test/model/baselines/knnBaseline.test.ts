@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { Baseline } from '../../../src/model/baselines/baseline.js';
 import { ItemKnn, KnnBaseline } from '../../../src/model/baselines/knn.js';
-import type { TrainingData } from '../../../src/model/recommender.js';
+import type { TrainingData } from '../../../src/model/types.js';
 import { makePlantedData, testRmse } from '../plantedData.js';
 
 const { data, unknownUser } = makePlantedData({ users: 120, anime: 40, ratingsPerUser: 20 });

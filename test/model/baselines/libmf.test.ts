@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Baseline } from '../../../src/model/baselines/baseline.js';
 import { Libmf } from '../../../src/model/baselines/libmf.js';
-import type { TrainingData } from '../../../src/model/recommender.js';
+import type { TrainingData } from '../../../src/model/types.js';
 import { makePlantedData, profileOf, testRmse } from '../plantedData.js';
 
 const { data, unknownUser, unratedItem } = makePlantedData();

@@ -1,7 +1,7 @@
 /** Planted data with a simple seeded split (known users only): what the embedding tests train on. */
 import { makePlanted, mulberry32, type Planted, type PlantedOptions } from '../../fixtures/planted.js';
 import type { Splits } from '../../../src/data/types.js';
-import type { TrainingData } from '../../../src/model/recommender.js';
+import type { TrainingData } from '../../../src/model/types.js';
 import { rmseOnRows } from '../../../src/model/metrics.js';
 
 export interface PlantedData {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { trainEmbedding } from '../../../src/model/embedding/index.js';
-import type { TrainingData } from '../../../src/model/recommender.js';
+import type { TrainingData } from '../../../src/model/types.js';
 import { makePlantedData, rmseOf } from './fixture.js';
 
 describe('genre-aware hybrid', () => {

@@ -6,7 +6,7 @@ import { makeSplits } from '../../../src/data/splits.js';
 import { ImplicitModel, loadImplicitState, saveImplicitState, type ImplicitUser } from '../../../src/model/implicit/index.js';
 import { computeGramian, solveCholesky } from '../../../src/model/linalg.js';
 import { splitByCost } from '../../../src/model/implicit/alsPool.js';
-import type { TrainingData } from '../../../src/model/recommender.js';
+import type { TrainingData } from '../../../src/model/types.js';
 import { makePlanted } from '../../fixtures/planted.js';
 
 const planted = makePlanted({ users: 300, anime: 120, groups: 4, ratingsPerUser: 30, seed: 7 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderBarChart, renderLineChart } from '../../src/model/chart.js';
+import { renderBarChart, renderLineChart } from '../../src/interfaces/chart.js';
 
 describe('renderBarChart', () => {
   it('given two models then it draws one bar each, scaled to the largest, with values and labels', () => {
