@@ -11,7 +11,7 @@ import { loadavg } from 'node:os';
 import { removeHoldout } from '../src/model/holdout.js';
 import { BayesModel } from '../src/model/bayes/index.js';
 import { createModel } from '../src/model/registry.js';
-import type { TrainingData } from '../src/model/recommender.js';
+import type { TrainingData } from '../src/model/types.js';
 
 const [dir = '../shared/data/mal-sample', seedText = '42', json = '{}'] = process.argv.slice(2);
 const seed = Number(seedText);

@@ -10,7 +10,7 @@ import { loadavg } from 'node:os';
 import { loadDataset } from '../src/data/dataset.js';
 import { allRowsSplits } from '../src/model/anirecModel.js';
 import { BayesModel } from '../src/model/bayes/index.js';
-import type { Profile } from '../src/model/recommender.js';
+import type { Profile } from '../src/model/types.js';
 
 const dir = process.argv[2] ?? '../shared/data/mal-sample';
 const ds = await loadDataset(dir, { cacheDir: process.env.ANIREC_CACHE_DIR ?? '/tmp/wt18cache' });

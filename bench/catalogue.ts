@@ -23,7 +23,7 @@ import { buildTitleIndex } from '../src/data/titles.js';
 import { WATCHED } from '../src/data/types.js';
 import { trainAnirecModel } from '../src/model/anirecModel.js';
 import { foldInItem, itemPrior, itemSpaceOf, similarToFoldedItem, type Rater } from '../src/model/itemFoldIn.js';
-import type { Profile } from '../src/model/recommender.js';
+import type { Profile } from '../src/model/types.js';
 import { createRateLimiter } from '../src/recommender/rateLimiter.js';
 import { openRatingsStore } from '../src/recommender/ratingsStore.js';
 import { createService } from '../src/recommender/service.js';

@@ -15,7 +15,7 @@ import { loadDataset } from '../src/data/dataset.js';
 import { makeSplits } from '../src/data/splits.js';
 import { trainAnirecModel } from '../src/model/anirecModel.js';
 import { loadTf } from '../src/model/embedding/index.js';
-import type { Profile } from '../src/model/recommender.js';
+import type { Profile } from '../src/model/types.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = resolve(root, process.env.ANIREC_BENCH_DATA ?? '../shared/data/synthetic');

@@ -13,7 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadDataset } from '../src/data/dataset.js';
 import { makeSplits } from '../src/data/splits.js';
-import type { TrainingData } from '../src/model/recommender.js';
+import type { TrainingData } from '../src/model/types.js';
 import { createModel } from '../src/model/registry.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');

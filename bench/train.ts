@@ -21,7 +21,7 @@ import { loadDataset } from '../src/data/dataset.js';
 import { makeSplits } from '../src/data/splits.js';
 import type { Dataset } from '../src/data/types.js';
 import { DEFAULT_TRAIN_OPTIONS, saveEmbeddingModel, trainEmbedding, type EmbeddingModel } from '../src/model/embedding/index.js';
-import type { TrainingData } from '../src/model/recommender.js';
+import type { TrainingData } from '../src/model/types.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SYNTHETIC = resolve(ROOT, process.env.ANIREC_BENCH_DATA ?? '../shared/data/synthetic');
