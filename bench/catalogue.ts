@@ -24,9 +24,9 @@ import { WATCHED } from '../src/data/types.js';
 import { trainAnirecModel } from '../src/model/anirecModel.js';
 import { foldInItem, itemPrior, itemSpaceOf, similarToFoldedItem, type Rater } from '../src/model/itemFoldIn.js';
 import type { Profile } from '../src/model/types.js';
-import { createRateLimiter } from '../src/recommender/rateLimiter.js';
-import { openRatingsStore } from '../src/recommender/ratingsStore.js';
-import { createService } from '../src/recommender/service.js';
+import { createRateLimiter } from '../src/service/rateLimiter.js';
+import { openRatingsStore } from '../src/store/ratingsStore.js';
+import { createService } from '../src/service/index.js';
 import { createRandom } from '../src/random.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');

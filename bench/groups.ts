@@ -17,9 +17,9 @@ import { loadDataset } from '../src/data/dataset.js';
 import { WATCHED } from '../src/data/types.js';
 import { buildTitleIndex } from '../src/data/titles.js';
 import { loadAnirecModel, saveAnirecModel, trainAnirecModel, type AnirecModel } from '../src/model/anirecModel.js';
-import { createRateLimiter } from '../src/recommender/rateLimiter.js';
-import { openRatingsStore, type MemberRecord } from '../src/recommender/ratingsStore.js';
-import { createService, encodeVector, modelFingerprint } from '../src/recommender/service.js';
+import { createRateLimiter } from '../src/service/rateLimiter.js';
+import { openRatingsStore, type MemberRecord } from '../src/store/ratingsStore.js';
+import { createService, encodeVector, modelFingerprint } from '../src/service/index.js';
 import { createRandom } from '../src/random.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');

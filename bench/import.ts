@@ -18,9 +18,9 @@ import { fileURLToPath } from 'node:url';
 import { loadDataset } from '../src/data/dataset.js';
 import { buildTitleIndex } from '../src/data/titles.js';
 import { trainAnirecModel } from '../src/model/anirecModel.js';
-import { createImportLimiter, createRateLimiter } from '../src/recommender/rateLimiter.js';
-import { openRatingsStore } from '../src/recommender/ratingsStore.js';
-import { createService } from '../src/recommender/service.js';
+import { createImportLimiter, createRateLimiter } from '../src/service/rateLimiter.js';
+import { openRatingsStore } from '../src/store/ratingsStore.js';
+import { createService } from '../src/service/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = resolve(root, process.env.ANIREC_BENCH_IMPORT_DATA ?? '../shared/data/mal-sample');

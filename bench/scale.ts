@@ -13,7 +13,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadAnirecModel, saveAnirecModel } from '../src/model/anirecModel.js';
-import { modelFingerprint } from '../src/recommender/service.js';
+import { modelFingerprint } from '../src/service/index.js';
 import { killAllChildren, spawnAnirec, type AnirecChild } from '../test/e2e/childProcess.js';
 import { FakeDiscord, shardOfGuild, type Reply } from '../test/e2e/fakeDiscord.js';
 import { startPrivateServer, type TestServer } from '../test/servers/servers.js';

@@ -13,10 +13,10 @@ import { fileURLToPath } from 'node:url';
 import { loadDataset } from '../src/data/dataset.js';
 import { buildTitleIndex } from '../src/data/titles.js';
 import { trainAnirecModel } from '../src/model/anirecModel.js';
-import { ROSTER_CACHE } from '../src/recommender/groups.js';
-import { createRateLimiter } from '../src/recommender/rateLimiter.js';
-import { openRatingsStore } from '../src/recommender/ratingsStore.js';
-import { createService, SERVER_CACHE } from '../src/recommender/service.js';
+import { ROSTER_CACHE } from '../src/service/groups/index.js';
+import { createRateLimiter } from '../src/service/rateLimiter.js';
+import { openRatingsStore } from '../src/store/ratingsStore.js';
+import { createService, SERVER_CACHE } from '../src/service/index.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) {

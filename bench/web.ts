@@ -20,8 +20,8 @@ import { fileURLToPath } from 'node:url';
 import { loadDataset } from '../src/data/dataset.js';
 import { WATCHED } from '../src/data/types.js';
 import { loadAnirecModel, saveAnirecModel, trainAnirecModel, type AnirecModel } from '../src/model/anirecModel.js';
-import { openRatingsStore } from '../src/recommender/ratingsStore.js';
-import { createServiceFor } from '../src/recommender/service.js';
+import { openRatingsStore } from '../src/store/ratingsStore.js';
+import { createServiceFor } from '../src/service/index.js';
 import { launchChromium } from '../test/interfaces/web/browser.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');

@@ -7,7 +7,7 @@ import { isIP } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { config as loadDotenv } from 'dotenv';
 import { ConfigError } from './errors.js';
-import { DEFAULT_SERVER_RATE_LIMIT } from './recommender/rateLimiter.js';
+import { DEFAULT_SERVER_RATE_LIMIT } from './service/rateLimiter.js';
 import { maskUrlPasswords, urlPasswords } from './log.js';
 
 export const KAGGLE_DATASET_URL =

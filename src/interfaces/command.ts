@@ -7,7 +7,7 @@
 import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import { InvalidOptionError } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { AnirecService, Choice } from '../recommender/service.js';
+import type { AnirecService, Choice } from '../service/index.js';
 import type { ReplyView } from './render.js';
 
 /** A member as a reply names them: `<@id>` on Discord (never pings: mentions are off), the local name in the console. */
@@ -27,7 +27,7 @@ export interface FileOption {
 
 /**
  * Option values by the names `data` declares. The console passes what was typed as text, Discord its
- * typed values; the resolvers in recommender/resolvers.ts accept both and give the same errors.
+ * typed values; the resolvers in service/resolvers.ts accept both and give the same errors.
  */
 export interface CommandOptions {
   string(name: string): string | null;

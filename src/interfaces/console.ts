@@ -11,7 +11,7 @@ import { ApplicationCommandOptionType, type APIApplicationCommandOption } from '
 import { InputFileError, InvalidOptionError, isAnirecError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
-import type { AnirecService } from '../recommender/service.js';
+import type { AnirecService } from '../service/index.js';
 import type { Command, CommandContext, CommandOptions, MemberRef } from './command.js';
 import { loadCommands } from './commandRegistry.js';
 import { renderError, renderText, type ButtonView, type ReplyView } from './render.js';

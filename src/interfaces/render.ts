@@ -14,8 +14,8 @@ import type {
   SeasonalResult,
   SimilarResult,
   UnrateResult,
-} from '../recommender/service.js';
-import { seasonLabel } from '../recommender/seasons.js';
+} from '../service/index.js';
+import { seasonLabel } from '../service/seasons.js';
 
 export interface EmbedField {
   name: string;

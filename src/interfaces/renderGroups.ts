@@ -3,11 +3,11 @@
  * free of discord.js like render.ts. Members are named through `label` (a mention on Discord, which
  * never pings, the local name in the console).
  */
-import type { AffinityFigure } from '../recommender/affinity.js';
-import { MAL_MIN_SHARED } from '../recommender/affinity.js';
-import type { AffinityResult, ServerTopResult, TwinsResult, WatchPartyResult } from '../recommender/groups.js';
+import type { AffinityFigure } from '../service/groups/affinity.js';
+import { MAL_MIN_SHARED } from '../service/groups/affinity.js';
+import type { AffinityResult, ServerTopResult, TwinsResult, WatchPartyResult } from '../service/groups/index.js';
 import { escapeMarkdown, fitEmbed, LIMITS, pickField, truncate, type ReplyView } from './render.js';
-import type { AnimeView } from '../recommender/service.js';
+import type { AnimeView } from '../service/index.js';
 
 type Label = (memberId: string) => string;
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ANIME_CSV, ratingCsv, tempDir, writeDataDir } from './dataFixtures.js';
 import { serveOnLoopback } from './loopbackServer.js';
 import { makeZip } from './zipWriter.js';
-import { openRatingsStore } from '../../src/recommender/ratingsStore.js';
+import { openRatingsStore } from '../../src/store/ratingsStore.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 

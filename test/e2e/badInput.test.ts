@@ -5,7 +5,7 @@
 import { gzipSync } from 'node:zlib';
 import sqlite3 from 'sqlite3';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openRatingsStore } from '../../src/recommender/ratingsStore.js';
+import { openRatingsStore } from '../../src/store/ratingsStore.js';
 import { malExport } from './malExport.js';
 import { TEST_TOKEN, useFakeDiscordBot } from './inProcessBot.js';
 import { prepareTestModel, type TestModel } from './testModel.js';

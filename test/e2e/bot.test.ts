@@ -3,7 +3,7 @@
  * every command and autocomplete, asserting on the JSON bodies the fake REST receives.
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openRatingsStore } from '../../src/recommender/ratingsStore.js';
+import { openRatingsStore } from '../../src/store/ratingsStore.js';
 import type { Reply } from './fakeDiscord.js';
 import { malExport } from './malExport.js';
 import { TEST_TOKEN, useFakeDiscordBot } from './inProcessBot.js';

@@ -7,7 +7,7 @@ import { readConfig } from '../../src/config.js';
 import { startBot, type RunningBot } from '../../src/interfaces/discord/bot.js';
 import { createLogger } from '../../src/log.js';
 import type { AnirecModel } from '../../src/model/anirecModel.js';
-import { openRatingsStore, type RatingsStore } from '../../src/recommender/ratingsStore.js';
+import { openRatingsStore, type RatingsStore } from '../../src/store/ratingsStore.js';
 import { FakeDiscord } from './fakeDiscord.js';
 
 /** Recognisable, token-shaped (id.timestamp.hmac) so a leak is easy to find. */

@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openRatingsStore } from '../../src/recommender/ratingsStore.js';
+import { openRatingsStore } from '../../src/store/ratingsStore.js';
 import { killAllChildren, spawnAnirec, type AnirecChild } from './childProcess.js';
 import { FakeDiscord } from './fakeDiscord.js';
 import { TEST_TOKEN } from './inProcessBot.js';

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { savePlantedModel } from '../recommender/plantedModel.js';
+import { savePlantedModel } from '../service/plantedModel.js';
 import { killAllChildren, spawnAnirec, type AnirecChild } from './childProcess.js';
 
 // Not token-shaped, so only the configured secrets (not the token pattern) can hide it.

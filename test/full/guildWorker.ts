@@ -3,8 +3,8 @@
  * members used the bot in one server (16 at once), then prints `done`. Members are MEMBER_BASE+WORKER*COUNT...
  */
 import { loadAnirecModel } from '../../src/model/anirecModel.js';
-import { openRatingsStore } from '../../src/recommender/ratingsStore.js';
-import { createServiceFor } from '../../src/recommender/service.js';
+import { openRatingsStore } from '../../src/store/ratingsStore.js';
+import { createServiceFor } from '../../src/service/index.js';
 
 const env = (name: string) => {
   const value = process.env[name];

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killAllChildren, spawnAnirec } from '../e2e/childProcess.js';
-import { savePlantedModel } from '../recommender/plantedModel.js';
+import { savePlantedModel } from '../service/plantedModel.js';
 import { startPrivateServer, type ServerKind, type TestServer } from '../servers/servers.js';
 
 const run = promisify(execFile);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset } from '../../src/data/dataset.js';
 import { saveAnirecModel, trainAnirecModel, type AnirecModel } from '../../src/model/anirecModel.js';
-import { modelFingerprint } from '../../src/recommender/service.js';
+import { modelFingerprint } from '../../src/service/index.js';
 import { killAllChildren, spawnAnirec, type AnirecChild } from '../e2e/childProcess.js';
 import { FakeDiscord } from '../e2e/fakeDiscord.js';
 import { TEST_TOKEN } from '../e2e/inProcessBot.js';

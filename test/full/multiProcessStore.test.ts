@@ -5,10 +5,10 @@
  * process SIGKILLed mid-run. Each run is 12 members x the 60-anime test catalogue = 720 ratings (8,640 in the file).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openRatingsStore } from '../../src/recommender/ratingsStore.js';
+import { openRatingsStore } from '../../src/store/ratingsStore.js';
 import { killAllChildren, spawnAnirec, type AnirecChild } from '../e2e/childProcess.js';
 import { prepareTestModel, type TestModel } from '../e2e/testModel.js';
-import { expectVectorIsFreshFoldIn } from '../recommender/storeChecks.js';
+import { expectVectorIsFreshFoldIn } from '../store/storeChecks.js';
 import { SHARED_BACKENDS } from '../servers/servers.js';
 
 const MEMBERS = 12;

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONSOLE_GUILD } from '../../src/interfaces/console.js';
-import { openRatingsStore } from '../../src/recommender/ratingsStore.js';
+import { openRatingsStore } from '../../src/store/ratingsStore.js';
 import { killAllChildren, spawnAnirec, type AnirecChild } from '../e2e/childProcess.js';
 import { prepareTestModel, type TestModel } from '../e2e/testModel.js';
 import { SHARED_BACKENDS } from '../servers/servers.js';

@@ -9,11 +9,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openRatingsStore, type RatingsStore } from '../../src/recommender/ratingsStore.js';
-import { createServiceFor, type AnirecService } from '../../src/recommender/service.js';
+import { openRatingsStore, type RatingsStore } from '../../src/store/ratingsStore.js';
+import { createServiceFor, type AnirecService } from '../../src/service/index.js';
 import { sharedStoreUrls } from '../servers/servers.js';
-import { trainPlantedModel, type PlantedModel } from '../recommender/plantedModel.js';
-import { expectVectorIsFreshFoldIn } from '../recommender/storeChecks.js';
+import { trainPlantedModel, type PlantedModel } from '../service/plantedModel.js';
+import { expectVectorIsFreshFoldIn } from '../store/storeChecks.js';
 
 let trained: PlantedModel;
 const stores: RatingsStore[] = [];

@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeError } from '../../src/interfaces/messages.js';
-import { openRatingsStore, type RatingsStore } from '../../src/recommender/ratingsStore.js';
-import { createServiceFor } from '../../src/recommender/service.js';
-import { trainPlantedModel, type PlantedModel } from '../recommender/plantedModel.js';
+import { openRatingsStore, type RatingsStore } from '../../src/store/ratingsStore.js';
+import { createServiceFor } from '../../src/service/index.js';
+import { trainPlantedModel, type PlantedModel } from '../service/plantedModel.js';
 import { startPrivateServer, type ServerKind } from '../servers/servers.js';
 
 let trained: PlantedModel;

@@ -5,8 +5,8 @@
  * /recommend ever offered an anime this process had already seen acknowledged, then `done`.
  */
 import { loadAnirecModel } from '../../src/model/anirecModel.js';
-import { openRatingsStore } from '../../src/recommender/ratingsStore.js';
-import { createServiceFor } from '../../src/recommender/service.js';
+import { openRatingsStore } from '../../src/store/ratingsStore.js';
+import { createServiceFor } from '../../src/service/index.js';
 
 const env = (name: string) => {
   const value = process.env[name];

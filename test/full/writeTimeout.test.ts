@@ -7,7 +7,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { StoreWriteUnknownError } from '../../src/errors.js';
 import { describeError } from '../../src/interfaces/messages.js';
-import { openRatingsStore, type RatingsStore } from '../../src/recommender/ratingsStore.js';
+import { openRatingsStore, type RatingsStore } from '../../src/store/ratingsStore.js';
 import { sharedStoreUrls } from '../servers/servers.js';
 
 const open: RatingsStore[] = [];

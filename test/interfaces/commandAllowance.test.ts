@@ -4,9 +4,9 @@
  * calls the same takeAllowance; test/e2e/badInput.test.ts covers it through a fake Discord).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMemberServerLimiter } from '../../src/recommender/rateLimiter.js';
-import { trainPlantedModel, type PlantedModel } from '../recommender/plantedModel.js';
-import { closeAll, serviceOnTempStore } from '../recommender/tempService.js';
+import { createMemberServerLimiter } from '../../src/service/rateLimiter.js';
+import { trainPlantedModel, type PlantedModel } from '../service/plantedModel.js';
+import { closeAll, serviceOnTempStore } from '../service/tempService.js';
 import { consoleOutput } from './consoleSession.js';
 
 let trained: PlantedModel;

@@ -7,10 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTitleIndex } from '../../src/data/titles.js';
 import { loadCommands } from '../../src/interfaces/commandRegistry.js';
 import { optionNames, parseConsoleLine, runConsole } from '../../src/interfaces/console.js';
-import { createRateLimiter } from '../../src/recommender/rateLimiter.js';
-import { openRatingsStore, type RatingsStore } from '../../src/recommender/ratingsStore.js';
-import { createService } from '../../src/recommender/service.js';
-import { savePlantedModel, type PlantedModel } from '../recommender/plantedModel.js';
+import { createRateLimiter } from '../../src/service/rateLimiter.js';
+import { openRatingsStore, type RatingsStore } from '../../src/store/ratingsStore.js';
+import { createService } from '../../src/service/index.js';
+import { savePlantedModel, type PlantedModel } from '../service/plantedModel.js';
 import { consoleOutput } from './consoleSession.js';
 
 let trained: PlantedModel & { modelDir: string };

@@ -7,11 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTitleIndex } from '../../src/data/titles.js';
 import { consoleHelp, runConsole } from '../../src/interfaces/console.js';
 import { loadCommands } from '../../src/interfaces/commandRegistry.js';
-import { createImportLimiter, createRateLimiter } from '../../src/recommender/rateLimiter.js';
-import { openRatingsStore, type RatingsStore } from '../../src/recommender/ratingsStore.js';
-import { createService } from '../../src/recommender/service.js';
-import { CLIENT_ID, startFakeListServers, type FakeListServers } from '../recommender/listImport/fakeListServers.js';
-import { trainPlantedModel, type PlantedModel } from '../recommender/plantedModel.js';
+import { createImportLimiter, createRateLimiter } from '../../src/service/rateLimiter.js';
+import { openRatingsStore, type RatingsStore } from '../../src/store/ratingsStore.js';
+import { createService } from '../../src/service/index.js';
+import { CLIENT_ID, startFakeListServers, type FakeListServers } from '../data/lists/fakeListServers.js';
+import { trainPlantedModel, type PlantedModel } from '../service/plantedModel.js';
 
 let trained: PlantedModel;
 let fake: FakeListServers;

@@ -10,7 +10,7 @@ import {
   renderText,
   type EmbedView,
 } from '../../src/interfaces/render.js';
-import type { AnimeView, RecommendResult } from '../../src/recommender/service.js';
+import type { AnimeView, RecommendResult } from '../../src/service/index.js';
 
 function anime(itemIx: number, name: string): AnimeView {
   return { itemIx, animeId: 9000 + itemIx, name, genres: ['Sci-Fi', 'Thriller'], type: 'TV', episodes: 24, malScore: 9.17, url: `https://myanimelist.net/anime/${9000 + itemIx}` };

@@ -6,8 +6,8 @@ import { createProgress } from '../../data/progress.js';
 import type { Dataset, IngestReport } from '../../data/types.js';
 import { withMemberRatings } from '../../data/memberRatings.js';
 import { redact } from '../../log.js';
-import { readStoreMembers } from '../../recommender/storeMembers.js';
-import { describeStoreUrl } from '../../recommender/ratingsStore.js';
+import { readStoreMembers } from '../../store/readStoreMembers.js';
+import { describeStoreUrl } from '../../store/ratingsStore.js';
 import { parseOptions } from './args.js';
 import type { Subcommand } from './subcommand.js';
 

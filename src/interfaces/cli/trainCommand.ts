@@ -9,7 +9,7 @@ import { trainDefaultModel, type TrainDefaultOptions } from '../../model/trainDe
 import { loadMergedCatalogue } from '../../data/mergedCatalogue.js';
 import { withMemberRatings } from '../../data/memberRatings.js';
 import { dropTrainedUsers } from '../../model/dropTrainedUsers.js';
-import { readStoreMembers } from '../../recommender/storeMembers.js';
+import { readStoreMembers } from '../../store/readStoreMembers.js';
 import { computeRmse, DEFAULT_SPLIT_SEED, HYBRID_MAX_ROWS, type TrainAnirecOptions } from '../../model/anirecModel.js';
 import { makeSplits } from '../../data/splits.js';
 import type { Dataset } from '../../data/types.js';

@@ -5,7 +5,7 @@
  */
 import { ChannelType, type ButtonInteraction, type ChatInputCommandInteraction, type Guild } from 'discord.js';
 import type { Logger } from '../../log.js';
-import type { AnirecService } from '../../recommender/service.js';
+import type { AnirecService } from '../../service/index.js';
 import type { CommandContext, CommandOptions, MemberRef } from '../command.js';
 import type { ReplyView } from '../render.js';
 import { fetchAttachment } from './attachment.js';

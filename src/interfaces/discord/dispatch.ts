@@ -6,7 +6,7 @@
 import type { BaseInteraction, ButtonInteraction, ChatInputCommandInteraction } from 'discord.js';
 import { isAnirecError } from '../../errors.js';
 import type { Logger } from '../../log.js';
-import type { AnirecService } from '../../recommender/service.js';
+import type { AnirecService } from '../../service/index.js';
 import type { Command } from '../command.js';
 import { renderError } from '../render.js';
 import { noteUse, parseButtonId, runButton, takeAllowance } from '../runCommand.js';

@@ -4,7 +4,7 @@
  * One registry per process; a sharded bot's manager adds up its shards' registries (aggregate()).
  */
 import { AggregatorRegistry, Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { StoreOperation, StoreOutcome } from '../../recommender/ratingsStore.js';
+import type { StoreOperation, StoreOutcome } from '../../store/ratingsStore.js';
 
 export interface Metrics {
   readonly registry: Registry;

@@ -8,7 +8,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Logger } from '../../log.js';
 import type { AnirecModel } from '../../model/anirecModel.js';
-import type { LiveService, ServingModel } from '../../recommender/liveService.js';
+import type { LiveService, ServingModel } from '../../service/liveService.js';
 
 export interface ModelReloader {
   /** Loads the folder now and serves it if it is a different model; resolves true when it swapped. */

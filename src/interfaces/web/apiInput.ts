@@ -5,8 +5,8 @@
  */
 import type { Catalogue } from '../../data/types.js';
 import type { ListSourceName } from '../../errors.js';
-import { LIST_SOURCES, resolveListUser } from '../../recommender/listImport/index.js';
-import type { HeldRating, RecommendOptions } from '../../recommender/service.js';
+import { LIST_SOURCES, resolveListUser } from '../../data/lists/index.js';
+import type { HeldRating, RecommendOptions } from '../../service/index.js';
 import { WEB_MESSAGES } from '../messages.js';
 
 /** A request the API cannot use; the message is for the person who sent it. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadAnirecModel } from '../../../src/model/anirecModel.js';
-import { openRatingsStore } from '../../../src/recommender/ratingsStore.js';
+import { openRatingsStore } from '../../../src/store/ratingsStore.js';
 import { makePlanted, writePlanted } from '../../fixtures/planted.js';
 
 const root = resolve(import.meta.dirname, '../../..');

@@ -7,11 +7,11 @@ import { buildTitleIndex } from '../../../src/data/titles.js';
 import { loadCommands } from '../../../src/interfaces/commandRegistry.js';
 import { createDispatcher } from '../../../src/interfaces/discord/dispatch.js';
 import { createLogger } from '../../../src/log.js';
-import { createRateLimiter } from '../../../src/recommender/rateLimiter.js';
-import { openRatingsStore, type RatingsStore } from '../../../src/recommender/ratingsStore.js';
-import { createService } from '../../../src/recommender/service.js';
-import { CLIENT_ID, startFakeListServers, type FakeListServers } from '../../recommender/listImport/fakeListServers.js';
-import { trainPlantedModel } from '../../recommender/plantedModel.js';
+import { createRateLimiter } from '../../../src/service/rateLimiter.js';
+import { openRatingsStore, type RatingsStore } from '../../../src/store/ratingsStore.js';
+import { createService } from '../../../src/service/index.js';
+import { CLIENT_ID, startFakeListServers, type FakeListServers } from '../../data/lists/fakeListServers.js';
+import { trainPlantedModel } from '../../service/plantedModel.js';
 import { autocomplete, button, callbackOf, chatInput, deliver, startLoopback, webhookOf, type Loopback } from './loopback.js';
 
 let loop: Loopback;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMetrics } from '../../../src/interfaces/ops/metrics.js';
 import { startOpsServer, type OpsServer } from '../../../src/interfaces/ops/opsServer.js';
-import { openRatingsStore } from '../../../src/recommender/ratingsStore.js';
+import { openRatingsStore } from '../../../src/store/ratingsStore.js';
 import { createLogger } from '../../../src/log.js';
 
 const servers: OpsServer[] = [];

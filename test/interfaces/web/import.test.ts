@@ -1,8 +1,8 @@
 /** POST /api/import: the server fetches a visitor's list from the loopback AniList / MyAnimeList and answers it mapped; nothing is stored. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createImportLimiter } from '../../../src/recommender/rateLimiter.js';
+import { createImportLimiter } from '../../../src/service/rateLimiter.js';
 import type { RunningWebServer } from '../../../src/interfaces/web/server.js';
-import { CLIENT_ID, startFakeListServers, type FakeListServers } from '../../recommender/listImport/fakeListServers.js';
+import { CLIENT_ID, startFakeListServers, type FakeListServers } from '../../data/lists/fakeListServers.js';
 import { prepareWebFixture, serve, type WebFixture } from './webFixture.js';
 
 let fixture: WebFixture;

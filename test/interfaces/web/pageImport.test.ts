@@ -2,8 +2,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningWebServer } from '../../../src/interfaces/web/server.js';
-import { createImportLimiter } from '../../../src/recommender/rateLimiter.js';
-import { CLIENT_ID, startFakeListServers, type FakeListServers } from '../../recommender/listImport/fakeListServers.js';
+import { createImportLimiter } from '../../../src/service/rateLimiter.js';
+import { CLIENT_ID, startFakeListServers, type FakeListServers } from '../../data/lists/fakeListServers.js';
 import { launchChromium } from './browser.js';
 import { prepareWebFixture, serve, type WebFixture } from './webFixture.js';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killAllChildren, REPO_ROOT, spawnAnirec } from '../../e2e/childProcess.js';
-import { savePlantedModel } from '../../recommender/plantedModel.js';
+import { savePlantedModel } from '../../service/plantedModel.js';
 
 let env: Record<string, string>;
 

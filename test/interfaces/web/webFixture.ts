@@ -1,5 +1,5 @@
 /**
- * What the web tests serve: a REAL planted model (test/recommender/plantedModel.ts), a real SQLite
+ * What the web tests serve: a REAL planted model (test/service/plantedModel.ts), a real SQLite
  * store behind the service, a real `anirec eval` output folder (three cheap models fitted on the same
  * planted data), and the Fastify server listening on 127.0.0.1.
  */
@@ -10,11 +10,11 @@ import { loadDataset } from '../../../src/data/dataset.js';
 import { writeEvalResults } from '../../../src/interfaces/cli/evalCommand.js';
 import { startWebServer, type RunningWebServer } from '../../../src/interfaces/web/server.js';
 import { evaluateAll } from '../../../src/model/evaluate.js';
-import { openRatingsStore, type RatingsStore } from '../../../src/recommender/ratingsStore.js';
-import { createServiceFor, type AnirecService } from '../../../src/recommender/service.js';
-import type { ImportLimiter } from '../../../src/recommender/rateLimiter.js';
-import type { ListImportOptions } from '../../../src/recommender/listImport/index.js';
-import { trainPlantedModel, type PlantedModel } from '../../recommender/plantedModel.js';
+import { openRatingsStore, type RatingsStore } from '../../../src/store/ratingsStore.js';
+import { createServiceFor, type AnirecService } from '../../../src/service/index.js';
+import type { ImportLimiter } from '../../../src/service/rateLimiter.js';
+import type { ListImportOptions } from '../../../src/data/lists/index.js';
+import { trainPlantedModel, type PlantedModel } from '../../service/plantedModel.js';
 
 export interface WebFixture {
   trained: PlantedModel;
