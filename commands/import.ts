@@ -2,8 +2,8 @@
 import { SlashCommandBuilder } from 'discord.js';
 import type { CommandContext } from '../src/interfaces/command.js';
 import { renderImported } from '../src/interfaces/render.js';
-import { MAX_IMPORT_BYTES } from '../src/recommender/malImport.js';
-import { chooseImportSource } from '../src/recommender/listImport/index.js';
+import { MAX_IMPORT_BYTES } from '../src/data/lists/malExport.js';
+import { chooseImportSource } from '../src/data/lists/index.js';
 
 export const data = new SlashCommandBuilder()
   .setName('import')

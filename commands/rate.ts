@@ -2,7 +2,7 @@
 import { SlashCommandBuilder } from 'discord.js';
 import type { AutocompleteContext, CommandContext } from '../src/interfaces/command.js';
 import { renderRated } from '../src/interfaces/render.js';
-import { resolveScore } from '../src/recommender/resolvers.js';
+import { resolveScore } from '../src/service/resolvers.js';
 
 export const data = new SlashCommandBuilder()
   .setName('rate')
