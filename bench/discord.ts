@@ -19,10 +19,10 @@ import { selectTopK } from '../src/model/topK.js';
 import { createRateLimiter } from '../src/service/rateLimiter.js';
 import { openRatingsStore } from '../src/store/ratingsStore.js';
 import { createService } from '../src/service/index.js';
-import { killAllChildren, spawnAnirec, type AnirecChild } from '../test/e2e/childProcess.js';
-import { FakeDiscord, type Reply } from '../test/e2e/fakeDiscord.js';
+import { killAllChildren, spawnAnirec, type AnirecChild } from '../support/childProcess.js';
+import { FakeDiscord, type Reply } from '../support/fakeDiscord.js';
 import { ms, prepareModel, runLoad, runOffered, say, summarise, type Load, type Timing } from './lib/load.js';
-import { mulberry32 } from '../test/fixtures/planted.js';
+import { mulberry32 } from '../support/planted.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GBench.bench-token-not-a-real-one-0123456789';
@@ -112,7 +112,7 @@ async function measureReady(fake: FakeDiscord, modelDir: string) {
     await child.stop();
 
     const p0 = performance.now();
-    const ping = spawnAnirec([], { DISCORD_TOKEN: TOKEN, DISCORD_API_URL: fake.apiUrl }, 'test/e2e/pingBot.ts');
+    const ping = spawnAnirec([], { DISCORD_TOKEN: TOKEN, DISCORD_API_URL: fake.apiUrl }, 'support/pingBot.ts');
     await ping.waitForOutput(/ping bot ready/, 60_000);
     peer.push(performance.now() - p0);
     await ping.stop();
@@ -179,7 +179,7 @@ async function measureThroughDiscord(fake: FakeDiscord, model: AnirecModel, mode
   const anyAnime = () => String(ids[Math.floor(rand() * Math.min(ids.length, 2_000))]!);
   const members = Array.from({ length: MEMBERS }, (_, m) => fake.member(m));
 
-  let child: AnirecChild = spawnAnirec([], { DISCORD_TOKEN: TOKEN, DISCORD_API_URL: fake.apiUrl }, 'test/e2e/pingBot.ts');
+  let child: AnirecChild = spawnAnirec([], { DISCORD_TOKEN: TOKEN, DISCORD_API_URL: fake.apiUrl }, 'support/pingBot.ts');
   await child.waitForOutput(/ping bot ready/, 60_000);
   await Promise.all(Array.from({ length: 500 }, (_, i) => fake.slash('ping', {}, { user: members[i % MEMBERS]! })));
   const ping = (i: number) => fake.slash('ping', {}, { user: members[i % MEMBERS]! });

@@ -82,7 +82,7 @@ for (const [u, ratings] of ratingsOf) {
   records.set(`member-${u}`, { ratings, updatedAt: 1, guilds: [GUILD], vector: encodeVector(model.exportUser(folded)), modelFingerprint: fingerprint });
 }
 for (const [id, record] of records) await store.set(id, record);
-await store.updateGuildMembers(GUILD, () => ids);
+for (const id of ids) await store.addGuildMember(GUILD, id);
 const meanRows = [...ratingsOf.values()].reduce((n, x) => n + Object.keys(x).length, 0) / ratingsOf.size;
 console.log(`${ids.length} members in the server, ${meanRows.toFixed(0)} rows each on average; catalogue ${ds.catalogue.anime.length} anime`);
 

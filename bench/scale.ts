@@ -14,10 +14,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadAnirecModel, saveAnirecModel } from '../src/model/anirecModel.js';
 import { modelFingerprint } from '../src/service/index.js';
-import { killAllChildren, spawnAnirec, type AnirecChild } from '../test/e2e/childProcess.js';
-import { FakeDiscord, shardOfGuild, type Reply } from '../test/e2e/fakeDiscord.js';
-import { startPrivateServer, type TestServer } from '../test/servers/servers.js';
-import { mulberry32 } from '../test/fixtures/planted.js';
+import { killAllChildren, spawnAnirec, type AnirecChild } from '../support/childProcess.js';
+import { FakeDiscord, shardOfGuild, type Reply } from '../support/fakeDiscord.js';
+import { startPrivateServer, type TestServer } from '../support/servers.js';
+import { mulberry32 } from '../support/planted.js';
 import { ms, prepareModel, runLoad, runOffered, say, type Load } from './lib/load.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');

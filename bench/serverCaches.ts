@@ -46,7 +46,9 @@ for (let g = 0; g < SERVERS; g++) {
     for (let j = 0; j < SCORES; j++) ratings[String(model.catalogue.anime[Math.floor(random() * nAnime)]!.animeId)] = 1 + Math.floor(random() * 10);
     writes.push(store.set(id, { ratings, updatedAt: 1, guilds: [`g${g}`] }));
   }
-  writes.push(store.updateGuildMembers(`g${g}`, () => ids));
+  writes.push((async () => {
+    for (const id of ids) await store.addGuildMember(`g${g}`, id);
+  })());
   if (writes.length >= 512) await Promise.all(writes.splice(0));
 }
 await Promise.all(writes);

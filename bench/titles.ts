@@ -14,7 +14,7 @@ import { composeApp } from '../src/app/compose.js';
 import { readConfig } from '../src/config.js';
 import { titlesOf } from '../src/data/titles.js';
 import { createLogger } from '../src/log.js';
-import { TYPED_TITLES } from '../test/fixtures/typedTitles.js';
+import { TYPED_TITLES } from '../support/typedTitles.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const say = (line: string) => process.stdout.write(line + '\n');

@@ -21,8 +21,8 @@ import { loadDataset } from '../src/data/dataset.js';
 import { WATCHED } from '../src/data/types.js';
 import { loadAnirecModel, saveAnirecModel, trainAnirecModel, type AnirecModel } from '../src/model/anirecModel.js';
 import { openRatingsStore } from '../src/store/ratingsStore.js';
-import { createServiceFor } from '../src/service/index.js';
-import { launchChromium } from '../test/interfaces/web/browser.js';
+import { composeService } from '../src/app/compose.js';
+import { launchChromium } from '../support/browser.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = resolve(root, process.env.ANIREC_BENCH_DATA ?? '../shared/data/synthetic');
@@ -71,7 +71,7 @@ const queries = popular.map((a, k) => `/api/search?q=${encodeURIComponent(a.name
 
 // The same call without HTTP, in this process: what the model and the service cost by themselves.
 const inProcessStore = await openRatingsStore(`sqlite://${join(work, 'in-process.sqlite')}`);
-const inProcess = createServiceFor({ model, store: inProcessStore, rateLimitPerMinute: 100_000 });
+const inProcess = composeService({ model, store: inProcessStore, rateLimitPerMinute: 100_000 });
 const heldBodies = bodies.map((b) => (JSON.parse(b) as { ratings: { animeId: number; score: number }[] }).ratings);
 for (let k = 0; k < 200; k++) inProcess.recommendFor('bench', heldBodies[k % heldBodies.length]!, { count: 10 });
 const serviceTimes = new Float64Array(2000);

@@ -10,9 +10,12 @@ export const data = new SlashCommandBuilder()
   .addStringOption((o) => o.setName('anime').setDescription('Title of the anime').setRequired(true).setAutocomplete(true))
   .addIntegerOption((o) => o.setName('score').setDescription('Your score, 1 to 10').setRequired(true).setMinValue(1).setMaxValue(10));
 
-export async function execute({ service, member, options, reply }: CommandContext): Promise<void> {
+/** The rating's own write names the server (one store write per /rate): runCommand need not record the use. */
+export const recordsUse = false;
+
+export async function execute({ service, member, guild, options, reply }: CommandContext): Promise<void> {
   const score = resolveScore(options.integer('score'));
-  await reply(renderRated(await service.rate(member.id, options.string('anime') ?? '', score)));
+  await reply(renderRated(await service.rate(member.id, options.string('anime') ?? '', score, { guildId: guild?.id ?? null })));
 }
 
 export async function autocomplete({ service, focused }: AutocompleteContext) {

@@ -3,7 +3,7 @@ import { ChannelType, SlashCommandBuilder } from 'discord.js';
 import { requireGuild, type CommandContext } from '../src/interfaces/command.js';
 import { renderWatchParty } from '../src/interfaces/renderGroups.js';
 import { InvalidOptionError } from '../src/errors.js';
-import { PARTY_MAX, PARTY_MIN } from '../src/service/groups/watchParty.js';
+import { PARTY_MAX, PARTY_MIN } from '../src/service/groups/partyRanking.js';
 
 export const data = new SlashCommandBuilder()
   .setName('watch-party')

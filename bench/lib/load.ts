@@ -5,7 +5,7 @@
 import { resolve, join } from 'node:path';
 import { loadAnirecModel, type AnirecModel } from '../../src/model/anirecModel.js';
 import { trainDefaultModel } from '../../src/model/trainDefault.js';
-import type { FakeDiscord, Reply } from '../../test/e2e/fakeDiscord.js';
+import type { FakeDiscord, Reply } from '../../support/fakeDiscord.js';
 
 export const say = (line: string) => process.stdout.write(line + '\n');
 

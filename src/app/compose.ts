@@ -7,12 +7,14 @@
 import type { Config } from '../config.js';
 import { buildTitleIndex } from '../data/titles.js';
 import type { Catalogue } from '../data/types.js';
-import type { Logger } from '../log.js';
+import { silentLogger, type Logger } from '../log.js';
 import { loadAnirecModel, type AnirecModel } from '../model/anirecModel.js';
 import { createLiveService, type LiveService } from '../service/liveService.js';
-import { createMemberServerLimiter, createImportLimiter, createRateLimiter } from '../service/rateLimiter.js';
+import { createMemberServerLimiter, createImportLimiter, createRateLimiter, DEFAULT_SERVER_RATE_LIMIT } from '../service/rateLimiter.js';
 import { openRatingsStore, type RatingsStore } from '../store/ratingsStore.js';
-import { createService } from '../service/index.js';
+import { createService, type AnirecService } from '../service/index.js';
+import type { ListImportOptions } from '../data/lists/index.js';
+import type { ImportLimiter } from '../service/rateLimiter.js';
 import { FORGET_SWEEP_MS } from '../service/forget.js';
 import type { Metrics } from '../interfaces/ops/metrics.js';
 import { describeServing, startModelReloader, type ModelReloader } from '../interfaces/ops/modelReloader.js';
@@ -28,6 +30,50 @@ export interface App {
   reloader: ModelReloader;
   /** Stops watching the model folder and closes the store. */
   close(): Promise<void>;
+}
+
+/**
+ * One service over a model and a store, wired the way composeApp wires it (its title index, a per-member
+ * and per-server command limit): for a single model with no live swap (tests, benchmarks, workers).
+ */
+export function composeService(options: {
+  model: AnirecModel;
+  store: RatingsStore;
+  rateLimitPerMinute: number;
+  log?: Logger;
+  catalogue?: Catalogue;
+  /** Where list imports read (config); default the environment's. */
+  lists?: ListImportOptions;
+  /** Imports per member and per server; default 3 and 30 per 10 minutes. */
+  importLimiter?: ImportLimiter;
+  /** Commands per server and minute (default ANIREC_SERVER_RATE_LIMIT's). */
+  serverRateLimitPerMinute?: number;
+}): AnirecService {
+  const catalogue = options.catalogue ?? options.model.catalogue;
+  return createService({
+    model: options.model,
+    store: options.store,
+    catalogue,
+    titles: buildTitleIndex(catalogue),
+    rateLimiter: createRateLimiter({ perMinute: options.rateLimitPerMinute }),
+    commandLimiter: createMemberServerLimiter({ perMember: options.rateLimitPerMinute, perServer: options.serverRateLimitPerMinute ?? DEFAULT_SERVER_RATE_LIMIT }),
+    ...(options.lists ? { lists: options.lists } : {}),
+    ...(options.importLimiter ? { importLimiter: options.importLimiter } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  });
+}
+
+/**
+ * The service over a saved model with the catalogue the bot serves and no members (an in-memory store):
+ * the CLI's one-shot commands answer exactly as the bot would.
+ */
+export async function composeOffline(config: Pick<Config, 'cacheDir'>, modelDir: string, log: Logger = silentLogger): Promise<{ service: AnirecService; close(): Promise<void> }> {
+  const model = await loadAnirecModel(modelDir);
+  const catalogue = await loadServingCatalogue(model, config, log);
+  const store = await openRatingsStore('sqlite://:memory:');
+  // One caller, many people in a row: no per-minute limit.
+  const service = composeService({ model, store, catalogue, rateLimitPerMinute: Number.MAX_SAFE_INTEGER, serverRateLimitPerMinute: Number.MAX_SAFE_INTEGER, log });
+  return { service, close: () => store.close() };
 }
 
 export async function composeApp(config: Config, log: Logger, metrics?: Metrics): Promise<App> {

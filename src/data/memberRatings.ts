@@ -27,11 +27,10 @@ export interface MemberRatingsReport {
   unknown: number;
 }
 
-/** The store's member records (community bookkeeping excluded). */
+/** The store's member records, those with ratings, in id order. */
 export async function readMemberRows(entries: AsyncIterable<[string, { ratings: Record<string, number> }]>): Promise<MemberRows> {
   const members: [string, Record<string, number>][] = [];
   for await (const [id, record] of entries) {
-    if (id.startsWith('community:')) continue;
     if (Object.keys(record.ratings).length > 0) members.push([id, record.ratings]);
   }
   members.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));

@@ -70,7 +70,7 @@ export interface Command {
   data: { name: string; description: string; toJSON(): RESTPostAPIChatInputApplicationCommandsJSONBody };
   execute(context: CommandContext): Promise<void>;
   autocomplete?(context: AutocompleteContext): Promise<Choice[]>;
-  /** false: using this command does not count as using the bot in the server (/forget-me must not re-add). */
+  /** false: runCommand does not record the use: the command does it in its own write (/rate), or must not (/forget-me). */
   recordsUse?: boolean;
   /**
    * false: the command costs no more than a key read or a write of the member's own record, so it takes

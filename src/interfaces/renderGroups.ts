@@ -3,8 +3,8 @@
  * free of discord.js like render.ts. Members are named through `label` (a mention on Discord, which
  * never pings, the local name in the console).
  */
-import type { AffinityFigure } from '../service/groups/affinity.js';
-import { MAL_MIN_SHARED } from '../service/groups/affinity.js';
+import type { AffinityFigure } from '../service/groups/affinityMaths.js';
+import { MAL_MIN_SHARED } from '../service/groups/affinityMaths.js';
 import type { AffinityResult, ServerTopResult, TwinsResult, WatchPartyResult } from '../service/groups/index.js';
 import { escapeMarkdown, fitEmbed, LIMITS, pickField, truncate, type ReplyView } from './render.js';
 import type { AnimeView } from '../service/index.js';

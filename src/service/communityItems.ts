@@ -4,17 +4,14 @@
  * in again (itemFoldIn.ts) whenever one of them rates it or changes their taste.
  *
  * Which members rated which new anime is kept in the ratings store beside the members, so it survives a
- * restart: one record per new anime (`community:anime:<id>`, ratings = member id -> score) and one index
- * (`community:index`, ratings = anime id -> 1, for the anime that have raters). Members' own records stay the source of truth.
+ * restart (store/communityRecords.ts). Members' own records stay the source of truth.
  */
 import type { Catalogue } from '../data/types.js';
 import { foldInItem, itemPrior, type FoldedItem, type ItemSpace, type Rater } from '../model/itemFoldIn.js';
 import type { FoldedUser } from '../model/types.js';
 import type { Logger } from '../log.js';
 import type { RatingsStore } from '../store/ratingsStore.js';
-
-const INDEX_ID = 'community:index';
-const animeRecordId = (animeId: number) => `community:anime:${animeId}`;
+import { communityRecords, type IndexMove } from '../store/communityRecords.js';
 
 export interface CommunityItem {
   itemIx: number;
@@ -51,7 +48,8 @@ export function createCommunityItems(options: {
   loadUser: (userId: string) => Promise<FoldedUser | undefined>;
   log: Logger;
 }): CommunityItems {
-  const { space, catalogue, store, log } = options;
+  const { space, catalogue, log } = options;
+  const records = communityRecords(options.store);
   const items = new Map<number, CommunityItem>();
   const priors = new Map<number, ReturnType<typeof itemPrior>>();
   const isNew = (itemIx: number) => itemIx >= space.nItems && itemIx < catalogue.anime.length;
@@ -77,13 +75,11 @@ export function createCommunityItems(options: {
   };
 
   const load = async () => {
-    const index = await store.get(INDEX_ID);
-    for (const animeId of Object.keys(index?.ratings ?? {})) {
-      const itemIx = catalogue.ixByAnimeId.get(Number(animeId));
+    for (const animeId of await records.ratedAnime()) {
+      const itemIx = catalogue.ixByAnimeId.get(animeId);
       if (itemIx === undefined || !isNew(itemIx)) continue;
-      const record = await store.get(animeRecordId(Number(animeId)));
       const item = itemFor(itemIx);
-      for (const [userId, score] of Object.entries(record?.ratings ?? {})) {
+      for (const [userId, score] of Object.entries(await records.raters(animeId))) {
         const user = await options.loadUser(userId);
         if (user !== undefined) item.raters.set(userId, { user, score });
       }
@@ -122,7 +118,7 @@ export function createCommunityItems(options: {
       const now = user === undefined ? new Map<number, number>() : newAnimeIn(after);
       const touched = new Set([...was.keys(), ...now.keys()]);
       if (touched.size === 0) return;
-      const indexChanges = new Map<string, number | null>();
+      const moves = new Map<number, IndexMove>();
       for (const itemIx of touched) {
         const item = itemFor(itemIx);
         const score = now.get(itemIx);
@@ -132,26 +128,9 @@ export function createCommunityItems(options: {
         // The store only needs to hear of a new or changed score, or a removal.
         if (was.get(itemIx) === score) continue;
         const animeId = catalogue.anime[itemIx]!.animeId;
-        const change = await store.update(animeRecordId(animeId), (current) => {
-          const ratings = { ...(current?.ratings ?? {}) };
-          if (score === undefined) delete ratings[userId];
-          else ratings[userId] = score;
-          const count = Object.keys(ratings).length;
-          // The index lists which anime have raters: it changes only when one gains its first or loses its last.
-          const result = current === undefined && count > 0 ? 'entered' : current !== undefined && count === 0 ? 'left' : 'same';
-          return { record: count === 0 ? null : { ratings, updatedAt: Date.now() }, result };
-        });
-        if (change !== 'same') indexChanges.set(String(animeId), change === 'entered' ? 1 : null);
+        moves.set(animeId, await records.setRater(animeId, userId, score));
       }
-      if (indexChanges.size === 0) return;
-      await store.update(INDEX_ID, (current) => {
-        const ratings = { ...(current?.ratings ?? {}) };
-        for (const [animeId, count] of indexChanges) {
-          if (count === null) delete ratings[animeId];
-          else ratings[animeId] = count;
-        }
-        return { record: { ratings, updatedAt: Date.now() }, result: undefined };
-      });
+      await records.moveInIndex(moves);
     },
   };
 }

@@ -90,7 +90,7 @@ export function createForgetting(steps: ForgetSteps): Forgetting {
     });
     steps.dropCached(userId);
     if (Object.keys(tombstone.community).length > 0) await steps.forgetCommunity(userId, tombstone.community);
-    for (const guildId of tombstone.guilds) await store.updateGuildMembers(guildId, (ids) => ids.filter((id) => id !== userId));
+    for (const guildId of tombstone.guilds) await store.removeGuildMember(guildId, userId);
     await feed.note(userId);
     await changePending((pending) => {
       if (pending[userId] === undefined) return { pending: undefined, result: undefined };

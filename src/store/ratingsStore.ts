@@ -9,82 +9,18 @@
  * only once the backend confirmed it; reads that fail throw instead of looking like "no ratings", and a
  * store that does not answer in time fails the command ("not saved, try again") instead of hanging it.
  */
-import { ConfigError, StoreReadError, StoreWriteError, StoreWriteUnknownError, type ListSourceName } from '../errors.js';
+import { ConfigError, StoreReadError, StoreWriteError, StoreWriteUnknownError } from '../errors.js';
+import type { MemberRecord, RatingsStore, StoreOperation, StoreOptions } from './records.js';
 import { WriteWithdrawn } from './groupCommit.js';
 import { createKeyedMutex } from './keyedMutex.js';
+import { isCommunityId } from './communityRecords.js';
+import { addToServerList, readServerList, removeFromServerList } from './serverLists.js';
 import { maskUrlPasswords } from '../log.js';
-import { backendProtocol, openBackend, sqlitePath, type MemberBackend, type SwapOp } from './backends.js';
+import { backendProtocol, openBackend, sqlitePath, type MemberBackend, type SwapOp } from './backends/index.js';
 
-export { sqlitePath } from './backends.js';
+export { sqlitePath } from './backends/index.js';
 
-/** Everything stored about one member. */
-export interface MemberRecord {
-  /** MyAnimeList anime id (as a string key) -> score 1..10, or WATCHED (-1). */
-  ratings: Record<string, number>;
-  /** The member's folded-in vector (model.exportUser), little-endian float32 in base64. */
-  vector?: string;
-  /** Fingerprint of the model that folded `vector`; a different model means fold in again. */
-  modelFingerprint?: string;
-  /** Milliseconds since the epoch of the last change. */
-  updatedAt: number;
-  /** Discord servers (guild ids) where the member used the bot; absent in stores older than /twins. */
-  guilds?: string[];
-  /** The member left /twins, /affinity and the other server lists (/privacy). */
-  hidden?: boolean;
-  /**
-   * Anime ids each list import set, by source (the XML export counts as 'mal'): a re-import of the same
-   * source removes what it set before and the list no longer has. A rating made by hand leaves these lists,
-   * so no import ever removes it. Absent in stores older than list imports.
-   */
-  imports?: Partial<Record<ListSourceName, number[]>>;
-}
-
-export type StoreOperation = 'read' | 'write';
-export type StoreOutcome = 'ok' | 'conflict' | 'error';
-
-export interface RatingsStore {
-  /** Adapter and location, password removed (for logs). */
-  readonly description: string;
-  /** true when several processes may share the store (its backend swaps atomically). */
-  readonly shared: boolean;
-  /**
-   * The member as stored now (always read from the backend). While the stored bytes are unchanged it
-   * returns the very same object, so callers may key what they derive from a record on its identity.
-   */
-  get(userId: string): Promise<MemberRecord | undefined>;
-  /** Resolves once the store confirmed the write; StoreWriteError otherwise. */
-  set(userId: string, record: MemberRecord): Promise<void>;
-  /** Removes the member; resolves true when there was something to remove. */
-  delete(userId: string): Promise<boolean>;
-  /**
-   * Read-modify-write of one member that loses no concurrent change, in this process or another:
-   * `change` returns the new record (or null to delete it) and may run more than once, on the newest
-   * stored record each time, so it must be a pure function of `current`.
-   */
-  update<T>(userId: string, change: (current: MemberRecord | undefined) => { record: MemberRecord | null; result: T }): Promise<T>;
-  /** Every stored record as [id, record] (for `anirec train` and `anirec data`); adapters without iteration throw. */
-  entries(): AsyncIterable<[string, MemberRecord]>;
-  /** Ids of the members who used the bot in a server (empty for a server never seen). */
-  guildMembers(guildId: string): Promise<string[]>;
-  /** Read-modify-write of a server's member list, serialised per server in this process. */
-  updateGuildMembers(guildId: string, change: (members: string[]) => string[]): Promise<string[]>;
-  /** A shared value stored under `name` (not a member record: `member:` names are the members'), or undefined. */
-  readValue(name: string): Promise<unknown>;
-  /**
-   * Read-modify-write of a shared value, by compare-and-swap like member records: `change` returns the new
-   * value (null removes it) and may run again on a newer value, so it must be a pure function of `current`.
-   */
-  updateValue<T>(name: string, change: (current: unknown) => { value: unknown; result: T }): Promise<T>;
-  close(): Promise<void>;
-}
-
-export interface StoreOptions {
-  onError?: (error: unknown) => void;
-  /** Told about every backend operation (metrics). */
-  observe?: (operation: StoreOperation, outcome: StoreOutcome, seconds: number) => void;
-  /** A backend operation not answered within this fails (default 2500 ms, inside Discord's 3 s). */
-  timeoutMs?: number;
-}
+export type { MemberRecord, RatingsStore, StoreOperation, StoreOptions, StoreOutcome } from './records.js';
 
 /** The URL without its password in any form (userinfo or ?password=), for logs. */
 export function describeStoreUrl(url: string): string {
@@ -92,7 +28,6 @@ export function describeStoreUrl(url: string): string {
 }
 
 const key = (userId: string) => `member:${userId}`;
-const guildKey = (guildId: string) => `guild:${guildId}`;
 /** Members whose last committed record update() keeps in memory. */
 const COMMITTED_CACHE_SIZE = 20_000;
 /** Members whose last seen stored bytes (and their parsed record) this process keeps. */
@@ -297,9 +232,15 @@ export async function openRatingsStore(url: string, options: StoreOptions = {}):
         if (attempt >= MAX_ATTEMPTS) throw new StoreWriteError(name, { cause: new Error(`${attempt} concurrent writes in a row`) });
       }
     });
-  const membersOf = (value: unknown): string[] => {
-    const members = (value as { members?: unknown } | undefined)?.members;
-    return Array.isArray(members) ? members.filter((m): m is string => typeof m === 'string') : [];
+  const values = {
+    async readValue(name: string) {
+      try {
+        return (await readValue(name)).value;
+      } catch (error) {
+        throw new StoreReadError(name, { cause: error });
+      }
+    },
+    updateValue,
   };
 
   return {
@@ -316,32 +257,15 @@ export async function openRatingsStore(url: string, options: StoreOptions = {}):
         const bare = storedKey.replace(/^anirec:/, '');
         if (!bare.startsWith(prefix)) continue;
         const id = bare.slice(prefix.length);
+        if (isCommunityId(id)) continue;
         const record = checkRecord(value, id);
         if (record !== undefined) yield [id, record];
       }
     },
-    // Which members used the bot in a server: an index beside the member records (each record also lists its
-    // servers), so /twins reads one key instead of scanning the store. Old stores simply have none yet.
-    async guildMembers(guildId) {
-      try {
-        return membersOf((await readValue(guildKey(guildId))).value);
-      } catch (error) {
-        throw new StoreReadError(guildKey(guildId), { cause: error });
-      }
-    },
-    updateGuildMembers(guildId, change) {
-      return updateValue(guildKey(guildId), (value) => {
-        const members = change(membersOf(value));
-        return { value: { members }, result: members };
-      });
-    },
-    async readValue(name) {
-      try {
-        return (await readValue(name)).value;
-      } catch (error) {
-        throw new StoreReadError(name, { cause: error });
-      }
-    },
+    guildMembers: (guildId) => readServerList(values, guildId),
+    addGuildMember: (guildId, userId) => addToServerList(values, guildId, userId),
+    removeGuildMember: (guildId, userId) => removeFromServerList(values, guildId, userId),
+    readValue: values.readValue,
     updateValue,
     async set(userId, record) {
       await update(userId, () => ({ record, result: undefined }));

@@ -12,7 +12,7 @@ import { composeApp, type App } from '../../src/app/compose.js';
 import { readConfig } from '../../src/config.js';
 import { startWebServer, type RunningWebServer } from '../../src/interfaces/web/server.js';
 import { createLogger } from '../../src/log.js';
-import { TYPED_TITLES } from '../fixtures/typedTitles.js';
+import { TYPED_TITLES } from '../../support/typedTitles.js';
 
 let app: App;
 let web: RunningWebServer;

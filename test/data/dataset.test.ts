@@ -317,7 +317,7 @@ describe('loadDataset: binary cache', () => {
 
 describe('loadDataset: the shared planted fixture', () => {
   it('given a planted set written to disk then loading it gives back the in-memory catalogue and ratings', async () => {
-    const { makePlanted, writePlanted } = await import('../fixtures/planted.js');
+    const { makePlanted, writePlanted } = await import('../../support/planted.js');
     const planted = makePlanted({ users: 50, anime: 40 });
     const dataset = await load(writePlanted(tempDir(), planted));
     expect(dataset.catalogue).toEqual(planted.catalogue);

@@ -5,7 +5,7 @@ import { readMemberRows, withMemberRatings } from '../../src/data/memberRatings.
 import type { Anime } from '../../src/data/types.js';
 import { trainAnirecModel } from '../../src/model/anirecModel.js';
 import { dropTrainedUsers } from '../../src/model/dropTrainedUsers.js';
-import { makePlanted, writePlanted } from '../fixtures/planted.js';
+import { makePlanted, writePlanted } from '../../support/planted.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,7 +35,7 @@ describe('withMemberRatings and retraining', () => {
       ratings['424242'] = 5; // in neither catalogue
       members.push([`${1_000_000_000_000_000_000n + BigInt(m)}`, ratings]);
     }
-    const rows = await readMemberRows(entries([...members, ['community:index', { [String(NEW_ID)]: 30 }]]));
+    const rows = await readMemberRows(entries(members));
     expect(rows.members.length).toBe(30);
 
     const { dataset: withMembers, report } = withMemberRatings(dataset, rows, merged);

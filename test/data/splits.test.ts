@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeSplits } from '../../src/data/splits.js';
 import { WATCHED, type Ratings, type Splits } from '../../src/data/types.js';
-import { makePlanted } from '../fixtures/planted.js';
+import { makePlanted } from '../../support/planted.js';
 
 const ratings = makePlanted({ users: 400, anime: 80, ratingsPerUser: 25, watchedShare: 0.2 }).ratings;
 

@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openRatingsStore } from '../../src/store/ratingsStore.js';
-import type { Reply } from './fakeDiscord.js';
+import type { Reply } from '../../support/fakeDiscord.js';
 import { malExport } from './malExport.js';
 import { TEST_TOKEN, useFakeDiscordBot } from './inProcessBot.js';
 import { prepareTestModel, type TestModel } from './testModel.js';

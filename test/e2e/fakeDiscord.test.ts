@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeDiscord } from './fakeDiscord.js';
-import { startPingBot } from './pingBot.js';
+import { FakeDiscord } from '../../support/fakeDiscord.js';
+import { startPingBot } from '../../support/pingBot.js';
 
 // The harness itself, driven by a bare discord.js client: if these fail, the bot's e2e failures mean nothing.
 describe('fake Discord', () => {

@@ -4,7 +4,7 @@
  * interaction's data, and by who sits in a voice channel.
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { FakeUser } from './fakeDiscord.js';
+import type { FakeUser } from '../../support/fakeDiscord.js';
 import { useFakeDiscordBot } from './inProcessBot.js';
 import { prepareTestModel, type TestModel } from './testModel.js';
 

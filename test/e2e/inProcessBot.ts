@@ -5,10 +5,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { readConfig } from '../../src/config.js';
 import { startBot, type RunningBot } from '../../src/interfaces/discord/bot.js';
+import { composeService } from '../../src/app/compose.js';
 import { createLogger } from '../../src/log.js';
 import type { AnirecModel } from '../../src/model/anirecModel.js';
+import type { AnirecService } from '../../src/service/index.js';
 import { openRatingsStore, type RatingsStore } from '../../src/store/ratingsStore.js';
-import { FakeDiscord } from './fakeDiscord.js';
+import { FakeDiscord } from '../../support/fakeDiscord.js';
 
 /** Recognisable, token-shaped (id.timestamp.hmac) so a leak is easy to find. */
 export const TEST_TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GAniRc.e2e-SECRET-token-do-not-print-0123456789';
@@ -30,6 +32,8 @@ export async function startTestBot(options: {
   globalRequestsPerSecond?: number;
   /** Milliseconds before an unanswered command defers (the bot's default when absent). */
   deferAfterMs?: number;
+  /** A service composed elsewhere (the bot's own store is then unused). */
+  service?: AnirecService;
 }): Promise<TestBot> {
   const storeFile = join(options.dir, 'store', 'anirec.sqlite');
   const config = readConfig({
@@ -44,10 +48,17 @@ export async function startTestBot(options: {
   const logLines: string[] = [];
   const log = createLogger({ level: 'debug', secrets: [config.discordToken], write: (line) => logLines.push(line) });
   const store = await openRatingsStore(config.storeUrl, { onError: (error) => log.error('ratings store', error) });
-  const bot = await startBot({
-    config,
+  const service = options.service ?? composeService({
     model: options.model,
     store,
+    rateLimitPerMinute: config.rateLimitPerMinute,
+    serverRateLimitPerMinute: config.serverRateLimitPerMinute,
+    log,
+    lists: { anilistUrl: config.anilistUrl, malApiUrl: config.malApiUrl, malClientId: config.malClientId },
+  });
+  const bot = await startBot({
+    config,
+    service,
     log,
     globalRequestsPerSecond: options.globalRequestsPerSecond ?? 10_000,
     ...(options.deferAfterMs !== undefined ? { deferAfterMs: options.deferAfterMs } : {}),

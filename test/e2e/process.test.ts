@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openRatingsStore } from '../../src/store/ratingsStore.js';
-import { killAllChildren, spawnAnirec, type AnirecChild } from './childProcess.js';
-import { FakeDiscord } from './fakeDiscord.js';
+import { killAllChildren, spawnAnirec, type AnirecChild } from '../../support/childProcess.js';
+import { FakeDiscord } from '../../support/fakeDiscord.js';
 import { TEST_TOKEN } from './inProcessBot.js';
 import { prepareTestModel, type TestModel } from './testModel.js';
 

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { savePlantedModel } from '../service/plantedModel.js';
-import { killAllChildren, spawnAnirec, type AnirecChild } from './childProcess.js';
+import { killAllChildren, spawnAnirec, type AnirecChild } from '../../support/childProcess.js';
 
 // Not token-shaped, so only the configured secrets (not the token pattern) can hide it.
 const DISCORD_TOKEN = 'discord-SECRET-token-0001';

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Profile } from '../../src/model/types.js';
 import { openRatingsStore } from '../../src/store/ratingsStore.js';
 import { decodeVector, modelFingerprint } from '../../src/service/index.js';
-import { FakeDiscord, type Reply } from './fakeDiscord.js';
+import { FakeDiscord, type Reply } from '../../support/fakeDiscord.js';
 import { startTestBot, TEST_TOKEN, type TestBot } from './inProcessBot.js';
 import { prepareTestModel, type TestModel } from './testModel.js';
 

@@ -4,7 +4,7 @@
  */
 import { loadAnirecModel } from '../../src/model/anirecModel.js';
 import { openRatingsStore } from '../../src/store/ratingsStore.js';
-import { createServiceFor } from '../../src/service/index.js';
+import { composeService } from '../../src/app/compose.js';
 
 const env = (name: string) => {
   const value = process.env[name];
@@ -16,7 +16,7 @@ const first = Number(env('WORKER')) * count;
 const ids = Array.from({ length: count }, (_, k) => `${env('MEMBER_BASE')}-${first + k}`);
 const model = await loadAnirecModel(env('MODEL_DIR'));
 const store = await openRatingsStore(env('STORE_URL'), { onError: () => undefined });
-const service = createServiceFor({ model, store, rateLimitPerMinute: 1_000_000 });
+const service = composeService({ model, store, rateLimitPerMinute: 1_000_000 });
 let next = 0;
 const lane = async () => {
   while (next < ids.length) {

@@ -8,9 +8,9 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { killAllChildren, spawnAnirec } from '../e2e/childProcess.js';
+import { killAllChildren, spawnAnirec } from '../../support/childProcess.js';
 import { savePlantedModel } from '../service/plantedModel.js';
-import { startPrivateServer, type ServerKind, type TestServer } from '../servers/servers.js';
+import { startPrivateServer, type ServerKind, type TestServer } from '../../support/servers.js';
 
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

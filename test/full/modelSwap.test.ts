@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset } from '../../src/data/dataset.js';
 import { saveAnirecModel, trainAnirecModel, type AnirecModel } from '../../src/model/anirecModel.js';
 import { modelFingerprint } from '../../src/service/index.js';
-import { killAllChildren, spawnAnirec, type AnirecChild } from '../e2e/childProcess.js';
-import { FakeDiscord } from '../e2e/fakeDiscord.js';
+import { killAllChildren, spawnAnirec, type AnirecChild } from '../../support/childProcess.js';
+import { FakeDiscord } from '../../support/fakeDiscord.js';
 import { TEST_TOKEN } from '../e2e/inProcessBot.js';
 import { prepareTestModel, type TestModel } from '../e2e/testModel.js';
 

@@ -6,10 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRatingsStore } from '../../src/store/ratingsStore.js';
-import { killAllChildren, spawnAnirec, type AnirecChild } from '../e2e/childProcess.js';
+import { killAllChildren, spawnAnirec, type AnirecChild } from '../../support/childProcess.js';
 import { prepareTestModel, type TestModel } from '../e2e/testModel.js';
 import { expectVectorIsFreshFoldIn } from '../store/storeChecks.js';
-import { SHARED_BACKENDS } from '../servers/servers.js';
+import { SHARED_BACKENDS } from '../../support/servers.js';
 
 const MEMBERS = 12;
 let tm: TestModel;

@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONSOLE_GUILD } from '../../src/interfaces/console.js';
 import { openRatingsStore } from '../../src/store/ratingsStore.js';
-import { killAllChildren, spawnAnirec, type AnirecChild } from '../e2e/childProcess.js';
+import { killAllChildren, spawnAnirec, type AnirecChild } from '../../support/childProcess.js';
 import { prepareTestModel, type TestModel } from '../e2e/testModel.js';
-import { SHARED_BACKENDS } from '../servers/servers.js';
+import { SHARED_BACKENDS } from '../../support/servers.js';
 
 let tm: TestModel;
 beforeAll(async () => {
@@ -59,7 +59,7 @@ describe.each(Object.keys(BACKENDS))('two consoles on one %s store', (backend) =
     const [alice, bob, carol, dave] = ['alice', 'bob', 'carol', 'dave'].map((n) => `${n}${tag}`);
     // The console's server is shared by every earlier run on this Redis or PostgreSQL: start it empty.
     const store = await openRatingsStore(url);
-    await store.updateGuildMembers(CONSOLE_GUILD, () => []);
+    for (const id of await store.guildMembers(CONSOLE_GUILD)) await store.removeGuildMember(CONSOLE_GUILD, id);
     await store.close();
     const one = consoleOn(url);
     const other = consoleOn(url);

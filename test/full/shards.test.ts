@@ -8,8 +8,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { killAllChildren, spawnAnirec } from '../e2e/childProcess.js';
-import { FakeDiscord, shardOfGuild } from '../e2e/fakeDiscord.js';
+import { killAllChildren, spawnAnirec } from '../../support/childProcess.js';
+import { FakeDiscord, shardOfGuild } from '../../support/fakeDiscord.js';
 import { TEST_TOKEN } from '../e2e/inProcessBot.js';
 import { prepareTestModel, type TestModel } from '../e2e/testModel.js';
 

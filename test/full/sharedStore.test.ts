@@ -10,8 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRatingsStore, type RatingsStore } from '../../src/store/ratingsStore.js';
-import { createServiceFor, type AnirecService } from '../../src/service/index.js';
-import { sharedStoreUrls } from '../servers/servers.js';
+import { type AnirecService } from '../../src/service/index.js';
+import { composeService } from '../../src/app/compose.js';
+import { sharedStoreUrls } from '../../support/servers.js';
 import { trainPlantedModel, type PlantedModel } from '../service/plantedModel.js';
 import { expectVectorIsFreshFoldIn } from '../store/storeChecks.js';
 
@@ -49,8 +50,8 @@ describe.each(Object.keys(BACKENDS))('a store shared by two writers on %s', (bac
   beforeAll(async () => {
     url = BACKENDS[backend]!();
     [a, b] = [await open(url), await open(url)];
-    serviceA = createServiceFor({ model: trained.model, store: a, rateLimitPerMinute: 100_000 });
-    serviceB = createServiceFor({ model: trained.model, store: b, rateLimitPerMinute: 100_000 });
+    serviceA = composeService({ model: trained.model, store: a, rateLimitPerMinute: 100_000 });
+    serviceB = composeService({ model: trained.model, store: b, rateLimitPerMinute: 100_000 });
     expect(a.shared && b.shared).toBe(true);
   });
 

@@ -6,9 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeError } from '../../src/interfaces/messages.js';
 import { openRatingsStore, type RatingsStore } from '../../src/store/ratingsStore.js';
-import { createServiceFor } from '../../src/service/index.js';
+import { composeService } from '../../src/app/compose.js';
 import { trainPlantedModel, type PlantedModel } from '../service/plantedModel.js';
-import { startPrivateServer, type ServerKind } from '../servers/servers.js';
+import { startPrivateServer, type ServerKind } from '../../support/servers.js';
 
 let trained: PlantedModel;
 beforeAll(async () => {
@@ -28,7 +28,7 @@ describe.each(['redis', 'postgres'] as ServerKind[])('%s stopped and started aga
     try {
       const store = await openRatingsStore(server.url, { onError: () => undefined, timeoutMs: 1500 });
       opened.push(store);
-      const service = createServiceFor({ model: trained.model, store, rateLimitPerMinute: 1_000_000 });
+      const service = composeService({ model: trained.model, store, rateLimitPerMinute: 1_000_000 });
       const nAnime = trained.model.catalogue.anime.length;
       type Outcome = { member: string; animeId: string; score: number; at: number; saved: boolean; message?: string };
       const outcomes: Outcome[] = [];

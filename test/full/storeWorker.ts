@@ -6,7 +6,7 @@
  */
 import { loadAnirecModel } from '../../src/model/anirecModel.js';
 import { openRatingsStore } from '../../src/store/ratingsStore.js';
-import { createServiceFor } from '../../src/service/index.js';
+import { composeService } from '../../src/app/compose.js';
 
 const env = (name: string) => {
   const value = process.env[name];
@@ -19,7 +19,7 @@ const members = Array.from({ length: Number(env('MEMBERS')) }, (_, m) => (BigInt
 
 const model = await loadAnirecModel(env('MODEL_DIR'));
 const store = await openRatingsStore(env('STORE_URL'), { onError: () => undefined });
-const service = createServiceFor({ model, store, rateLimitPerMinute: 1_000_000 });
+const service = composeService({ model, store, rateLimitPerMinute: 1_000_000 });
 const mine = model.catalogue.anime.filter((_, ix) => ix % workers === worker).map((a) => a.animeId);
 const tasks = mine.flatMap((animeId) => members.map((member, m) => ({ member, animeId, score: 1 + ((m + animeId) % 10) })));
 const acknowledged = new Map<string, Set<number>>(members.map((m) => [m, new Set()]));

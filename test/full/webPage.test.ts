@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningWebServer } from '../../src/interfaces/web/server.js';
-import { launchChromium } from '../interfaces/web/browser.js';
+import { launchChromium } from '../../support/browser.js';
 import { prepareWebFixture, serve, type WebFixture } from '../interfaces/web/webFixture.js';
 
 // Screenshots are taken to check the page renders; the README's come from the demo set (scripts/screenshots.ts).

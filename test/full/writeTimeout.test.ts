@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { StoreWriteUnknownError } from '../../src/errors.js';
 import { describeError } from '../../src/interfaces/messages.js';
 import { openRatingsStore, type RatingsStore } from '../../src/store/ratingsStore.js';
-import { sharedStoreUrls } from '../servers/servers.js';
+import { sharedStoreUrls } from '../../support/servers.js';
 
 const open: RatingsStore[] = [];
 afterAll(async () => {

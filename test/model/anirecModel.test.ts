@@ -8,7 +8,7 @@ import { ModelMissingError } from '../../src/errors.js';
 import { defaultExplicitKinds, HYBRID_MAX_ROWS, loadAnirecModel, saveAnirecModel, trainAnirecModel, type AnirecUser } from '../../src/model/anirecModel.js';
 import { hitsTopK } from '../../src/model/tuneBlend.js';
 import type { Profile } from '../../src/model/types.js';
-import { makePlanted } from '../fixtures/planted.js';
+import { makePlanted } from '../../support/planted.js';
 
 const planted = makePlanted({ users: 400, anime: 120, groups: 4, ratingsPerUser: 30, seed: 11 });
 const dataset: Dataset = {

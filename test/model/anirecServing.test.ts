@@ -12,7 +12,7 @@ import { EXPLAIN_CANDIDATES } from '../../src/model/anirecComposite.js';
 import type { Profile } from '../../src/model/types.js';
 import { selectTopK } from '../../src/model/topK.js';
 import { easeColumns, easeScores } from '../../src/model/itemItem/index.js';
-import { makePlanted, mulberry32 } from '../fixtures/planted.js';
+import { makePlanted, mulberry32 } from '../../support/planted.js';
 
 const planted = makePlanted({ users: 300, anime: 260, groups: 4, ratingsPerUser: 25, seed: 23 });
 const dataset: Dataset = { dir: 'planted', catalogue: planted.catalogue, ratings: planted.ratings, report: {} as Dataset['report'], fingerprint: 'planted-23' };

@@ -5,7 +5,7 @@ import { combinations, parseGrid } from '../../src/interfaces/cli/tuneCommand.js
 import { crossValidate, kFoldSplits } from '../../src/model/crossValidate.js';
 import { fitServedExplicit } from '../../src/model/anirecModel.js';
 import { GlobalMean } from '../../src/model/baselines/globalMean.js';
-import { makePlanted } from '../fixtures/planted.js';
+import { makePlanted } from '../../support/planted.js';
 
 const planted = makePlanted({ users: 150, anime: 50, seed: 3 });
 const { ratings } = planted;

@@ -11,7 +11,7 @@ import { InvalidOptionError } from '../../src/errors.js';
 import command from '../../src/interfaces/cli/evalCommand.js';
 import { subsetRows } from '../../src/model/anirecModel.js';
 import { evaluateHoldout, predictServed, removeHoldout } from '../../src/model/holdout.js';
-import { makePlanted, writePlanted } from '../fixtures/planted.js';
+import { makePlanted, writePlanted } from '../../support/planted.js';
 
 const planted = makePlanted({ users: 260, anime: 80, groups: 4, ratingsPerUser: 25, seed: 5 });
 const train = { explicit: { threads: 1, dim: 8 }, implicit: { threads: 1, dim: 8 }, explicitKinds: ['embedding' as const] };

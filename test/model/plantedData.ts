@@ -5,7 +5,7 @@
 import { makeSplits } from '../../src/data/splits.js';
 import type { Catalogue, Ratings } from '../../src/data/types.js';
 import type { TrainingData } from '../../src/model/types.js';
-import { makePlanted, type Planted, type PlantedOptions } from '../fixtures/planted.js';
+import { makePlanted, type Planted, type PlantedOptions } from '../../support/planted.js';
 
 export interface PlantedData {
   planted: Planted;

@@ -11,7 +11,7 @@ import { WATCHED, type Dataset } from '../../src/data/types.js';
 import { allRowsSplits, loadAnirecModel, saveAnirecModel, trainAnirecModel, type ModelSelection } from '../../src/model/anirecModel.js';
 import { trainTables } from '../../src/model/embedding/trainer.js';
 import { DEFAULT_TRAIN_OPTIONS } from '../../src/model/embedding/options.js';
-import { makePlanted } from '../fixtures/planted.js';
+import { makePlanted } from '../../support/planted.js';
 
 const planted = makePlanted({ users: 300, anime: 90, groups: 3, ratingsPerUser: 25, seed: 21 });
 const dataset: Dataset = { dir: 'planted', catalogue: planted.catalogue, ratings: planted.ratings, report: {} as Dataset['report'], fingerprint: 'planted-21' };

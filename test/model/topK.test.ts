@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { selectTopK } from '../../src/model/topK.js';
-import { mulberry32 } from '../fixtures/planted.js';
+import { mulberry32 } from '../../support/planted.js';
 
 /** The reference: sort every selectable index, best first, ties by lower index. */
 function sortTopK(scores: ArrayLike<number>, k: number): number[] {

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DataMissingError } from '../../src/errors.js';
 import { loadAnirecModel } from '../../src/model/anirecModel.js';
 import { trainDefaultModel } from '../../src/model/trainDefault.js';
-import { makePlanted, writePlanted } from '../fixtures/planted.js';
+import { makePlanted, writePlanted } from '../../support/planted.js';
 
 const work = mkdtempSync(join(tmpdir(), 'anirec-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));

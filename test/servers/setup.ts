@@ -3,7 +3,7 @@
  * starts them once for the whole run and exports their URLs; a developer's `npm run test:full` gets them
  * started here and stopped at the end. A missing server is one line naming the package to install.
  */
-import { missingServerPackages, startPrivateServer, URL_VARIABLES, type ServerKind, type TestServer } from './servers.js';
+import { missingServerPackages, startPrivateServer, URL_VARIABLES, type ServerKind, type TestServer } from '../../support/servers.js';
 
 export default async function setup(): Promise<() => Promise<void>> {
   const needed = (Object.entries(URL_VARIABLES) as [ServerKind, string][]).filter(([, name]) => process.env[name] === undefined).map(([kind]) => kind);

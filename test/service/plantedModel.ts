@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadDataset } from '../../src/data/dataset.js';
 import { saveAnirecModel, trainAnirecModel, type AnirecModel } from '../../src/model/anirecModel.js';
-import { makePlanted, writePlanted, type Planted } from '../fixtures/planted.js';
+import { makePlanted, writePlanted, type Planted } from '../../support/planted.js';
 
 export interface PlantedModel {
   planted: Planted;

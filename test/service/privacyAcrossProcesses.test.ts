@@ -145,7 +145,8 @@ function failingOnce(failAt: number) {
       update: guard(store.update.bind(store)) as RatingsStore['update'],
       readValue: guard(store.readValue.bind(store)),
       updateValue: guard(store.updateValue.bind(store)) as RatingsStore['updateValue'],
-      updateGuildMembers: guard(store.updateGuildMembers.bind(store)),
+      addGuildMember: guard(store.addGuildMember.bind(store)),
+      removeGuildMember: guard(store.removeGuildMember.bind(store)),
       guildMembers: guard(store.guildMembers.bind(store)),
     };
   };

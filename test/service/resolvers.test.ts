@@ -3,7 +3,7 @@ import { buildTitleIndex } from '../../src/data/titles.js';
 import { InvalidOptionError, UnknownTitleError } from '../../src/errors.js';
 import { describeError } from '../../src/interfaces/messages.js';
 import { resolveAnime, resolveCount, resolveGenre, resolveScore, resolveType } from '../../src/service/resolvers.js';
-import { makePlanted } from '../fixtures/planted.js';
+import { makePlanted } from '../../support/planted.js';
 
 const { catalogue } = makePlanted({ users: 10, anime: 40, groups: 4 });
 const titles = buildTitleIndex(catalogue);

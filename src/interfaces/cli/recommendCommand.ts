@@ -5,7 +5,8 @@
  */
 import { readConfig } from '../../config.js';
 import { InputFileError } from '../../errors.js';
-import { loadAnirecModel } from '../../model/anirecModel.js';
+import { composeOffline } from '../../app/compose.js';
+import { MAX_COUNT } from '../../service/resolvers.js';
 import { intOption, parseOptions } from './args.js';
 import { readInputCsv, readIntCell } from './inputCsv.js';
 import type { Subcommand } from './subcommand.js';
@@ -14,12 +15,13 @@ const USAGE = `Usage: anirec recommend [--model DIR] --profiles FILE [--top N]
 
 Recommends anime to new people. FILE is a CSV with user_id, anime_id and rating columns (rating 1-10,
 or -1 for watched but not rated); each user_id is folded into the model from their rows. Prints
-user_id,rank,anime_id,score: N rows per user, in the order users first appear in FILE.
+user_id,rank,anime_id,score: N rows per user, in the order users first appear in FILE. The picks are
+the bot's /recommend for the same ratings.
 
 Options:
   --model DIR       trained model folder (default: ANIREC_MODEL_DIR, else models/default)
   --profiles FILE   CSV with user_id, anime_id and rating columns
-  --top N           recommendations per user, 1..1000 (default 10)
+  --top N           recommendations per user, 1..25 (default 10), as /recommend's count
 `;
 
 const command: Subcommand = {
@@ -27,7 +29,7 @@ const command: Subcommand = {
   usage: USAGE,
   async run(argv) {
     const args = parseOptions(argv, { model: { type: 'string' }, profiles: { type: 'string' }, top: { type: 'string' } });
-    const top = intOption('top', args.top, 10, 1, 1000);
+    const top = intOption('top', args.top, 10, 1, MAX_COUNT);
     const file = args.profiles;
     if (file === undefined) {
       process.stderr.write('anirec recommend: --profiles FILE is required\n');
@@ -45,26 +47,19 @@ const command: Subcommand = {
       person.animeIds.push(animeId);
       person.scores.push(rating);
     }
-    const model = await loadAnirecModel(args.model ?? readConfig().modelDir);
-    const nItems = model.catalogue.anime.length;
+    const { service, close } = await composeOffline(readConfig(), args.model ?? readConfig().modelDir);
     const lines = ['user_id,rank,anime_id,score'];
     let unknown = 0;
-    for (const [userId, person] of people) {
-      const itemIx: number[] = [];
-      const score: number[] = [];
-      person.animeIds.forEach((animeId, k) => {
-        const ix = model.catalogue.ixByAnimeId.get(animeId);
-        if (ix === undefined) unknown++;
-        else {
-          itemIx.push(ix);
-          score.push(person.scores[k]!);
-        }
-      });
-      const user = model.foldIn({ itemIx: Int32Array.from(itemIx), score: Int8Array.from(score) });
-      const exclude = new Set(itemIx);
-      if (nItems - exclude.size < top) throw new InputFileError(file, `user ${userId} has seen all but ${nItems - exclude.size} of the anime the model knows; ask for fewer with --top`);
-      const picks = model.recommend(user, top, { exclude });
-      picks.forEach((pick, rank) => lines.push(`${userId},${rank + 1},${model.catalogue.anime[pick.itemIx]!.animeId},${pick.score.toFixed(6)}`));
+    try {
+      for (const [userId, person] of people) {
+        const known = person.animeIds.flatMap((animeId, k) => (service.catalogue.ixByAnimeId.has(animeId) ? [{ animeId, score: person.scores[k]! }] : []));
+        unknown += person.animeIds.length - known.length;
+        const { picks } = service.recommendFor('cli', known, { count: top });
+        if (picks.length < top) throw new InputFileError(file, `user ${userId} has seen all but ${picks.length} of the anime the model knows; ask for fewer with --top`);
+        picks.forEach((pick, rank) => lines.push(`${userId},${rank + 1},${pick.anime.animeId},${pick.score.toFixed(6)}`));
+      }
+    } finally {
+      await close();
     }
     if (unknown > 0) process.stderr.write(`anirec recommend: ignored ${unknown} rows naming anime the model does not know\n`);
     process.stdout.write(lines.join('\n') + '\n');

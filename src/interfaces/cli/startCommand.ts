@@ -123,7 +123,7 @@ export async function runStart(argv: string[]): Promise<number> {
     if (useDiscord) {
       const { startBot } = await import('../discord/bot.js');
       log.info(`backend: Discord (${config.discordApiUrl})`);
-      const bot = await startBot({ config, model, store, log, service: live.service, metrics });
+      const bot = await startBot({ config, log, service: live.service, metrics });
       const web = config.webPort === undefined ? undefined : await startConfiguredWeb(config, live.service, config.webPort, log).catch(async (error: unknown) => {
         await bot.stop();
         throw error;

@@ -6,26 +6,19 @@
 import { Client, Events, GatewayIntentBits } from 'discord.js';
 import { secretsOf, type Config } from '../../config.js';
 import { createLogger, type Logger } from '../../log.js';
-import type { AnirecModel } from '../../model/anirecModel.js';
-import type { RatingsStore } from '../../store/ratingsStore.js';
-import { createServiceFor, type AnirecService } from '../../service/index.js';
+import type { AnirecService } from '../../service/index.js';
 import type { Metrics } from '../ops/metrics.js';
 import { loadCommands } from '../commandRegistry.js';
-import type { Catalogue } from '../../data/types.js';
 import { createDispatcher } from './dispatch.js';
 import { explainDiscordFailure } from './explainFailure.js';
 
 export interface StartBotOptions {
   config: Config;
-  model: AnirecModel;
-  store: RatingsStore;
+  /** The service behind the commands, composed by src/app/compose.ts (a live one swaps models). */
+  service: AnirecService;
   log?: Logger;
-  /** The merged catalogue (model's anime first); default the model's own. */
-  catalogue?: Catalogue;
   /** @discordjs/rest's global cap (50/s by default); load tests raise it. */
   globalRequestsPerSecond?: number;
-  /** The service to serve (a live one swaps models); one is made from `model` and `store` when absent. */
-  service?: AnirecService;
   metrics?: Metrics;
   /** Milliseconds before an unanswered command defers (dispatch.ts's default; tests shorten it). */
   deferAfterMs?: number;
@@ -39,13 +32,12 @@ export interface RunningBot {
 }
 
 export async function startBot(options: StartBotOptions): Promise<RunningBot> {
-  const { config, model, store } = options;
+  const { config, service } = options;
   const log = options.log ?? createLogger({ level: config.logLevel, secrets: secretsOf(config) });
   if (config.discordToken === undefined) throw new Error('startBot needs config.discordToken (DISCORD_TOKEN)');
 
   const { commands, rejected } = await loadCommands();
   for (const problem of rejected) log.warn(`commands/${problem}`);
-  const service = options.service ?? createServiceFor({ model, store, rateLimitPerMinute: config.rateLimitPerMinute, serverRateLimitPerMinute: config.serverRateLimitPerMinute, log, lists: { anilistUrl: config.anilistUrl, malApiUrl: config.malApiUrl, malClientId: config.malClientId }, ...(options.catalogue ? { catalogue: options.catalogue } : {}) });
 
   const client = new Client({
     // GuildVoiceStates (not privileged): who sits in which voice channel, for /watch-party channel:<voice>.

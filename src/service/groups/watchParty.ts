@@ -1,112 +1,78 @@
-/**
- * Picks for a group. Each anime's group score is a soft minimum of the members' predicted scores,
- * -t * ln(mean(exp(-p / t))): equal to the plain mean when everyone agrees, and pulled towards the lowest
- * estimate as members disagree, so an anime one member would dislike sinks even when the others love it
- * (a softer form of "least misery", which alone ignores everyone but the unhappiest member).
- */
-import { selectTopK } from '../../model/topK.js';
+/** /watch-party: picks for a group of members, none of which anyone in it has seen. */
+import type { MemberState } from '../members.js';
+import type { GroupMembers } from './groupMembers.js';
+import { rankForGroup, rankForGroupPruned, type GroupPick } from './partyRanking.js';
+import { WATCH_PARTY_PICKS, type WatchPartyResult } from './types.js';
 
-/** Softness in rating points: a member 3 points below the others costs the group about 2 of them. */
-export const SOFT_MIN_T = 1;
-export const PARTY_MIN = 2;
-export const PARTY_MAX = 10;
+/** Members whose predictions over the whole catalogue stay in memory (48 KB each for 12,294 anime). */
+export const PREDICTION_CACHE = 512;
 
-export function groupScore(predictions: ArrayLike<number>, t = SOFT_MIN_T): number {
-  let lowest = Number.POSITIVE_INFINITY;
-  for (let k = 0; k < predictions.length; k++) lowest = Math.min(lowest, predictions[k]!);
-  let sum = 0;
-  // Shifted by the lowest score so exp never overflows or underflows to nothing.
-  for (let k = 0; k < predictions.length; k++) sum += Math.exp(-(predictions[k]! - lowest) / t);
-  return lowest - t * Math.log(sum / predictions.length);
-}
+export type WatchParty = (guildId: string, memberIds: readonly string[]) => Promise<WatchPartyResult>;
 
-export interface GroupPick {
-  itemIx: number;
-  score: number;
-  /** Each member's predicted score, in the order of the members given. */
-  predicted: number[];
-}
+export function createWatchParty(group: GroupMembers): WatchParty {
+  const { model, sources } = group;
+  // The model predicts its own anime only; the merged catalogue's newer anime (ratings only) come after them.
+  const modelItems = model.catalogue.anime.length;
 
-/**
- * The `count` best anime for the group over the whole catalogue. `predictions[m][itemIx]` is member m's
- * predicted score; `seen` holds what any member rated or watched (never picked).
- */
-export function rankForGroup(predictions: readonly Float32Array[], seen: ReadonlySet<number>, count: number, t = SOFT_MIN_T): GroupPick[] {
-  const m = predictions.length;
-  if (m === 0) return [];
-  const nItems = predictions[0]!.length;
-  const scores = new Float32Array(nItems);
-  const column = new Float64Array(m);
-  for (let i = 0; i < nItems; i++) {
-    if (seen.has(i)) {
-      scores[i] = Number.NEGATIVE_INFINITY;
-      continue;
+  // Keyed by the member object, which the service replaces on each change of ratings: a stale entry is never hit.
+  const predictions = new Map<MemberState, Float32Array>();
+  const predictionsOf = (member: MemberState): Float32Array => {
+    let out = predictions.get(member);
+    if (out === undefined) {
+      out = new Float32Array(modelItems);
+      for (let i = 0; i < modelItems; i++) out[i] = model.predictFolded(member.folded!, i);
     }
-    for (let k = 0; k < m; k++) column[k] = predictions[k]![i]!;
-    scores[i] = groupScore(column, t);
-  }
-  return Array.from(selectTopK(scores, count), (itemIx) => ({ itemIx, score: scores[itemIx]!, predicted: predictions.map((p) => p[itemIx]!) }));
-}
-
-/**
- * The same picks as rankForGroup, asking for far fewer predictions: member 0's are given in full
- * (`first`), the others' are asked per anime, and an anime is dropped as soon as it cannot reach the bar.
- * The bound: over the members asked so far, -t * ln(sum of exp(-p / t) / m) is at least the group score,
- * because the members not asked yet can only add to the sum. The bar is the `count`th best exact score
- * among a seed of member 0's favourites, so nothing that could make the list is ever dropped.
- */
-export function rankForGroupPruned(
-  first: Float32Array,
-  predict: (member: number, itemIx: number) => number,
-  members: number,
-  seen: ReadonlySet<number>,
-  count: number,
-  t = SOFT_MIN_T,
-): GroupPick[] {
-  const nItems = first.length;
-  const m = members;
-  const exact = (i: number): number[] => {
-    const p = [first[i]!];
-    for (let k = 1; k < m; k++) p.push(predict(k, i));
-    return p;
+    predictions.delete(member);
+    predictions.set(member, out);
+    if (predictions.size > PREDICTION_CACHE) predictions.delete(predictions.keys().next().value!);
+    return out;
   };
-  // Seed: member 0's best unseen anime, scored exactly; the count-th best of them is the bar.
-  const open = new Float32Array(nItems);
-  for (let i = 0; i < nItems; i++) open[i] = seen.has(i) ? Number.NEGATIVE_INFINITY : first[i]!;
-  const seeds = selectTopK(open, Math.max(count * 5, 50));
-  const known = new Map<number, number[]>();
-  const seedScores: number[] = [];
-  for (const i of seeds) {
-    const p = exact(i);
-    known.set(i, p);
-    seedScores.push(groupScore(p, t));
-  }
-  seedScores.sort((a, b) => b - a);
-  const bar = seedScores.length >= count ? seedScores[count - 1]! : Number.NEGATIVE_INFINITY;
-  // sumExp[i] = sum over the members asked so far of exp(-(p - 10) / t), shifted by the top score to stay in range.
-  const alive: number[] = [];
-  const sumExp = new Float64Array(nItems);
-  for (let i = 0; i < nItems; i++) {
-    if (seen.has(i) || known.has(i)) continue;
-    sumExp[i] = Math.exp(-(first[i]! - 10) / t);
-    if (10 - t * Math.log(sumExp[i]! / m) >= bar) alive.push(i);
-  }
-  const asked = new Map<number, number[]>();
-  let current = alive;
-  for (let k = 1; k < m && current.length > 0; k++) {
-    const next: number[] = [];
-    for (const i of current) {
-      const p = predict(k, i);
-      let row = asked.get(i);
-      if (row === undefined) asked.set(i, (row = [first[i]!]));
-      row.push(p);
-      sumExp[i]! += Math.exp(-(p - 10) / t);
-      if (10 - t * Math.log(sumExp[i]! / m) >= bar) next.push(i);
-    }
-    current = next;
-  }
-  for (const i of current) known.set(i, m === 1 ? [first[i]!] : asked.get(i)!);
-  const scores = new Float32Array(nItems).fill(Number.NEGATIVE_INFINITY);
-  for (const [i, p] of known) scores[i] = groupScore(p, t);
-  return Array.from(selectTopK(scores, count), (itemIx) => ({ itemIx, score: scores[itemIx]!, predicted: known.get(itemIx)! }));
+
+  /**
+   * Everyone's predictions kept: the exhaustive ranking. Otherwise the pruned one, which needs one member's
+   * predictions in full (one already kept, else the first member's, then kept) and asks the rest per anime.
+   */
+  const rankParty = (party: MemberState[], seen: ReadonlySet<number>): GroupPick[] => {
+    if (party.length === 0) return [];
+    if (party.every((member) => predictions.has(member))) return rankForGroup(party.map(predictionsOf), seen, WATCH_PARTY_PICKS);
+    const lead = Math.max(0, party.findIndex((member) => predictions.has(member)));
+    const order = [lead, ...party.keys()].filter((k, at) => at === 0 || k !== lead);
+    const picks = rankForGroupPruned(
+      predictionsOf(party[lead]!),
+      (k, itemIx) => Math.fround(model.predictFolded(party[order[k]!]!.folded!, itemIx)),
+      party.length,
+      seen,
+      WATCH_PARTY_PICKS,
+    );
+    // Back to the party's order.
+    return picks.map((pick) => {
+      const predicted = new Array<number>(party.length);
+      order.forEach((k, at) => (predicted[k] = pick.predicted[at]!));
+      return { ...pick, predicted };
+    });
+  };
+
+  return async (guildId, memberIds) => {
+    await sources.syncVisibility();
+    const ids = await sources.servers.members(guildId);
+    const states = await sources.members.loadMany(memberIds);
+    const party: MemberState[] = [];
+    const members: string[] = [];
+    const leftOut: WatchPartyResult['leftOut'] = [];
+    const seen = new Set<number>();
+    memberIds.forEach((id, k) => {
+      const member = states[k];
+      // A party member must have used the bot here. Everyone else gets the same words, whatever the reason
+      // (never used the bot, only elsewhere, or left the lists), and what they have seen shapes nothing.
+      if (!group.listed(member, guildId, ids, id)) leftOut.push({ memberId: id, reason: 'not_here' });
+      else if (member.folded === undefined) leftOut.push({ memberId: id, reason: 'no_ratings' });
+      else {
+        for (const ix of member.rated) seen.add(ix);
+        party.push(member);
+        members.push(id);
+      }
+    });
+    const picks = rankParty(party, seen);
+    return { members, leftOut, picks: picks.map((p) => ({ anime: group.view(p.itemIx), score: p.score, predicted: p.predicted })) };
+  };
 }

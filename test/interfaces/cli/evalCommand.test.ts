@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import command from '../../../src/interfaces/cli/evalCommand.js';
-import { makePlanted, writePlanted } from '../../fixtures/planted.js';
+import { makePlanted, writePlanted } from '../../../support/planted.js';
 
 describe('anirec eval', () => {
   let dir: string;

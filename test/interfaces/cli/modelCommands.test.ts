@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAnirecModel } from '../../../src/model/anirecModel.js';
-import { makePlanted, writePlanted } from '../../fixtures/planted.js';
+import { makePlanted, writePlanted } from '../../../support/planted.js';
 
 const root = resolve(import.meta.dirname, '../../..');
 const work = mkdtempSync(join(tmpdir(), 'anirec-'));

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makePlanted, writePlanted } from '../../fixtures/planted.js';
+import { makePlanted, writePlanted } from '../../../support/planted.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const tempDir = () => mkdtempSync(join(tmpdir(), 'anirec-'));

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadAnirecModel } from '../../../src/model/anirecModel.js';
 import { openRatingsStore } from '../../../src/store/ratingsStore.js';
-import { makePlanted, writePlanted } from '../../fixtures/planted.js';
+import { makePlanted, writePlanted } from '../../../support/planted.js';
 
 const root = resolve(import.meta.dirname, '../../..');
 const FRIEREN = 52991;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningWebServer } from '../../../src/interfaces/web/server.js';
 import { createImportLimiter } from '../../../src/service/rateLimiter.js';
 import { CLIENT_ID, startFakeListServers, type FakeListServers } from '../../data/lists/fakeListServers.js';
-import { launchChromium } from './browser.js';
+import { launchChromium } from '../../../support/browser.js';
 import { prepareWebFixture, serve, type WebFixture } from './webFixture.js';
 
 let fixture: WebFixture;

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { killAllChildren, REPO_ROOT, spawnAnirec } from '../../e2e/childProcess.js';
+import { killAllChildren, REPO_ROOT, spawnAnirec } from '../../../support/childProcess.js';
 import { savePlantedModel } from '../../service/plantedModel.js';
 
 let env: Record<string, string>;

@@ -11,7 +11,8 @@ import { writeEvalResults } from '../../../src/interfaces/cli/evalCommand.js';
 import { startWebServer, type RunningWebServer } from '../../../src/interfaces/web/server.js';
 import { evaluateAll } from '../../../src/model/evaluate.js';
 import { openRatingsStore, type RatingsStore } from '../../../src/store/ratingsStore.js';
-import { createServiceFor, type AnirecService } from '../../../src/service/index.js';
+import { type AnirecService } from '../../../src/service/index.js';
+import { composeService } from '../../../src/app/compose.js';
 import type { ImportLimiter } from '../../../src/service/rateLimiter.js';
 import type { ListImportOptions } from '../../../src/data/lists/index.js';
 import { trainPlantedModel, type PlantedModel } from '../../service/plantedModel.js';
@@ -31,7 +32,7 @@ export async function prepareWebFixture(options: { serviceRateLimit?: number; li
   const root = mkdtempSync(join(tmpdir(), 'anirec-web-'));
   const storeFile = join(root, 'store.sqlite');
   const store = await openRatingsStore(`sqlite://${storeFile}`, { onError: () => undefined });
-  const service = createServiceFor({
+  const service = composeService({
     model: trained.model,
     store,
     rateLimitPerMinute: options.serviceRateLimit ?? 100_000,

@@ -4,7 +4,7 @@ import { makeSplits } from '../../../src/data/splits.js';
 import type { Dataset } from '../../../src/data/types.js';
 import { trainAnirecModel } from '../../../src/model/anirecModel.js';
 import { exportMember, importMember } from '../../../src/model/composite/memberExport.js';
-import { makePlanted } from '../../fixtures/planted.js';
+import { makePlanted } from '../../../support/planted.js';
 
 const planted = makePlanted({ users: 120, anime: 40, groups: 2, ratingsPerUser: 12, seed: 3 });
 const dataset: Dataset = { dir: 'planted', catalogue: planted.catalogue, ratings: planted.ratings, report: {} as Dataset['report'], fingerprint: 'planted-3' };

@@ -5,7 +5,7 @@ import { fillParts, rankingScratch, scoreAll } from '../../../src/model/composit
 import { selectTopK } from '../../../src/model/topK.js';
 import { easeScores } from '../../../src/model/itemItem/ease.js';
 import type { ServingTables } from '../../../src/model/composite/servingTables.js';
-import { mulberry32 } from '../../fixtures/planted.js';
+import { mulberry32 } from '../../../support/planted.js';
 import { HI, LO, MU, randomTables, randomUser } from './tables.js';
 
 describe('the composite ranking score', () => {

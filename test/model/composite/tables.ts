@@ -2,7 +2,7 @@
 import { servedRating } from '../../../src/model/embedding/scoring.js';
 import { servingTablesFrom, type ServingTables } from '../../../src/model/composite/servingTables.js';
 import type { AnirecUser } from '../../../src/model/composite/types.js';
-import { mulberry32 } from '../../fixtures/planted.js';
+import { mulberry32 } from '../../../support/planted.js';
 
 export const LO = 1;
 export const HI = 10.4;

@@ -1,5 +1,5 @@
 /** Planted data with a simple seeded split (known users only): what the embedding tests train on. */
-import { makePlanted, mulberry32, type Planted, type PlantedOptions } from '../../fixtures/planted.js';
+import { makePlanted, mulberry32, type Planted, type PlantedOptions } from '../../../support/planted.js';
 import type { Splits } from '../../../src/data/types.js';
 import type { TrainingData } from '../../../src/model/types.js';
 import { rmseOnRows } from '../../../src/model/metrics.js';

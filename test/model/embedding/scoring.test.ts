@@ -1,7 +1,7 @@
 /** The explicit model's one scoring rule (embedding/scoring.ts). */
 import { describe, expect, it } from 'vitest';
 import { dotFrom, servedRating, sigmoidRating } from '../../../src/model/embedding/scoring.js';
-import { mulberry32 } from '../../fixtures/planted.js';
+import { mulberry32 } from '../../../support/planted.js';
 
 describe('explicit scoring', () => {
   it('given vectors of every length then dotFrom is bit-identical to a plain loop from start', () => {

@@ -7,7 +7,7 @@ import { ImplicitModel, loadImplicitState, saveImplicitState, type ImplicitUser 
 import { computeGramian, solveCholesky } from '../../../src/model/linalg.js';
 import { splitByCost } from '../../../src/model/implicit/alsPool.js';
 import type { TrainingData } from '../../../src/model/types.js';
-import { makePlanted } from '../../fixtures/planted.js';
+import { makePlanted } from '../../../support/planted.js';
 
 const planted = makePlanted({ users: 300, anime: 120, groups: 4, ratingsPerUser: 30, seed: 7 });
 const splits = makeSplits(planted.ratings, { seed: 3 });

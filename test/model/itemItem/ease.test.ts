@@ -8,7 +8,7 @@ import { invertSpd } from '../../../src/model/bayes/dense.js';
 import { chooseEaseItems, cooccurrence, easeColumns, easeScores, easeWeights, fitEase, invertSpdInPlace } from '../../../src/model/itemItem/ease.js';
 import { invertSpdWasm } from '../../../src/model/itemItem/invertWasm.js';
 import { loadEaseState, saveEaseState } from '../../../src/model/itemItem/persistence.js';
-import { mulberry32 } from '../../fixtures/planted.js';
+import { mulberry32 } from '../../../support/planted.js';
 
 /** Ratings from (userIx, itemIx) pairs, every row watched (-1) or scored 7. */
 function ratingsOf(pairs: [number, number][], nItems: number): Ratings {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { makeSplits } from '../../../src/data/splits.js';
 import type { Dataset } from '../../../src/data/types.js';
 import { loadAnirecModel, saveAnirecModel, trainAnirecModel } from '../../../src/model/anirecModel.js';
-import { makePlanted } from '../../fixtures/planted.js';
+import { makePlanted } from '../../../support/planted.js';
 
 const planted = makePlanted({ users: 200, anime: 60, groups: 3, ratingsPerUser: 15, seed: 5 });
 const dataset: Dataset = { dir: 'planted', catalogue: planted.catalogue, ratings: planted.ratings, report: {} as Dataset['report'], fingerprint: 'planted-5' };

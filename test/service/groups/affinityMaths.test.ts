@@ -10,8 +10,8 @@ import {
   sharedLoves,
   sharedScores,
   sharedStats,
-} from '../../../src/service/groups/affinity.js';
-import { mulberry32 } from '../../fixtures/planted.js';
+} from '../../../src/service/groups/affinityMaths.js';
+import { mulberry32 } from '../../../support/planted.js';
 
 /** Pearson the long way: two passes over plain arrays of the anime both scored (an independent computation). */
 function referencePearson(a: Map<number, number>, b: Map<number, number>): { n: number; r: number } {

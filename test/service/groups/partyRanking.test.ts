@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { groupScore, rankForGroup, rankForGroupPruned } from '../../../src/service/groups/watchParty.js';
-import { mulberry32 } from '../../fixtures/planted.js';
+import { groupScore, rankForGroup, rankForGroupPruned } from '../../../src/service/groups/partyRanking.js';
+import { mulberry32 } from '../../../support/planted.js';
 
 describe('groupScore', () => {
   it('given members who agree then it is their score; given one low estimate then it sinks below the mean, not to the minimum', () => {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 
-const SCRIPT = fileURLToPath(new URL('../../.ci/servers.sh', import.meta.url));
+const SCRIPT = fileURLToPath(new URL('../.ci/servers.sh', import.meta.url));
 const run = promisify(execFile);
 
 export type ServerKind = 'redis' | 'postgres';
