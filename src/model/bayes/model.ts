@@ -86,16 +86,19 @@ export class BayesModel implements Recommender {
   readonly options: BayesOptions;
   private post: Posterior | undefined;
   private chosen: { burnIn: number; sweeps: number } | undefined;
+  /** userIx -> MyAnimeList user id of the rows fitted (what serving maps ids with). */
+  userIds: Int32Array = new Int32Array(0);
 
   constructor(options: Partial<BayesOptions> = {}) {
     this.options = resolveBayesOptions(options);
   }
 
   /** A model from a posterior read back from disk (tfFormat.ts). */
-  static fromPosterior(options: Partial<BayesOptions>, posterior: Posterior, schedule?: { burnIn: number; sweeps: number }): BayesModel {
+  static fromPosterior(options: Partial<BayesOptions>, posterior: Posterior, schedule?: { burnIn: number; sweeps: number }, userIds?: Int32Array): BayesModel {
     const model = new BayesModel(options);
     model.post = posterior;
     model.chosen = schedule;
+    if (userIds) model.userIds = userIds;
     return model;
   }
 
@@ -119,6 +122,7 @@ export class BayesModel implements Recommender {
       result = fitChain(data, data.splits.train, o, undefined, { burnIn: o.burnIn, sweeps: o.sweeps });
     }
     this.post = result.posterior;
+    this.userIds = Int32Array.from(data.ratings.userIds.subarray(0, data.nUsers));
     this.chosen = { burnIn: result.burnIn, sweeps: result.sweeps };
     notes.alpha = Number(result.posterior.alpha.toFixed(4));
     return { seconds: (performance.now() - started) / 1000, notes };
