@@ -53,7 +53,8 @@ export interface BayesOptions {
   keptSamples: number;
   /**
    * Worker threads that draw the rows of one side (given the other side they are independent). Every row
-   * has its own seed, so a seeded run gives the same numbers at any thread count.
+   * has its own seed, so a seeded run gives the same numbers at any thread count. 0: one per core from
+   * AUTO_THREADS_ROWS explicit rows up (gibbs.ts), else one.
    */
   threads: number;
   /** With validation rows: refit on train + validation with the chosen schedule (as LIBMF's peer does). */
