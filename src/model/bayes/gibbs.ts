@@ -16,7 +16,7 @@ import type { Csr } from '../sparse.js';
 import { sampleGamma } from './distributions.js';
 import { RowPool, shared } from './rowPool.js';
 import type { SideArrays } from './rowDraws.js';
-import { createImplicitState, refreshMemberStats, sampleImplicit } from './implicitBlock.js';
+import { createImplicitState, sampleImplicit, statsArrays } from './implicitBlock.js';
 import type { BayesOptions } from './options.js';
 import { initialHyper, resampleHyper, type Hyper } from './wishart.js';
 
@@ -144,7 +144,11 @@ export async function runChain(input: ChainInput, options: BayesOptions, fixed?:
   let alpha = 1;
   const dim = k - 1;
   const implicit = options.implicit && input.history ? createImplicitState(input.history.byUser, input.history.byItem, dim) : undefined;
-  if (implicit) implicit.s = share(implicit.s);
+  if (implicit) {
+    implicit.s = share(implicit.s);
+    implicit.gram = share(implicit.gram);
+    implicit.grad = share(implicit.grad);
+  }
   const yHyper = initialHyper(dim, options.mapPrecision);
   const inHistory = implicit ? (j: number) => implicit.members.indptr[j + 1]! > implicit.members.indptr[j]! : () => false;
   // Members as predictions see them: p_u + s_u (the same array as users without the implicit block).
@@ -156,7 +160,11 @@ export async function runChain(input: ChainInput, options: BayesOptions, fixed?:
   };
   // The anime side's twin (the hybrid's genre and type rows, sampled): q_i' = q_i + |F(i)|^-1/2 Σ_f w_f.
   const featureBlock = options.itemFeatures && input.features ? createImplicitState(input.features.byItem, input.features.byFeature, dim) : undefined;
-  if (featureBlock) featureBlock.s = share(featureBlock.s);
+  if (featureBlock) {
+    featureBlock.s = share(featureBlock.s);
+    featureBlock.gram = share(featureBlock.gram);
+    featureBlock.grad = share(featureBlock.grad);
+  }
   const wHyper = initialHyper(dim, options.mapPrecision);
   const hasItems = featureBlock ? (f: number) => featureBlock.members.indptr[f + 1]! > featureBlock.members.indptr[f]! : () => false;
   const effItems = featureBlock ? share(new Float64Array(nItems * k)) : items;
@@ -170,7 +178,14 @@ export async function runChain(input: ChainInput, options: BayesOptions, fixed?:
     { mine: users, other: effItems, indptr: byUser.indptr, indices: byUser.indices, values: byUser.values, counts: userCounts, shift: implicit?.s ?? null, sse: null },
     { mine: items, other: effUsers, indptr: byItem.indptr, indices: byItem.indices, values: byItem.values, counts: itemCounts, shift: featureBlock?.s ?? null, sse: itemSse },
   ];
-  const pool = await RowPool.start(threads, k, sides);
+  // The feature blocks' statistics: [0] the anime's genre block (over byItem), [1] the members' implicit block.
+  const stats = [
+    featureBlock ? statsArrays(featureBlock, byItem, effItems, effUsers) : undefined,
+    implicit ? statsArrays(implicit, byUser, effUsers, effItems) : undefined,
+  ].filter((a) => a !== undefined);
+  const featureStats = featureBlock ? 0 : -1;
+  const implicitStats = implicit ? (featureBlock ? 1 : 0) : -1;
+  const pool = await RowPool.start(threads, k, sides, stats);
   const validation = fixed ? undefined : input.validation;
   const maxSweeps = fixed ? fixed.sweeps : options.maxSweeps;
   const grid = fixed ? [fixed.burnIn] : [...new Set(options.burnInGrid.filter((b) => b >= 0 && b < maxSweeps))].sort((a, b) => a - b);
@@ -213,13 +228,13 @@ export async function runChain(input: ChainInput, options: BayesOptions, fixed?:
     if (!warm) alpha = sampleGamma(options.noiseShape + byItem.indices.length / 2, options.noiseRate + sse / 2, random);
     if (featureBlock) {
       if (!warm) resampleHyper(wHyper, featureBlock.y, featureBlock.members.nRows, hasItems, options.prior, random, true);
-      refreshMemberStats(featureBlock, byItem, effItems, effUsers, k, globalMean);
+      await pool.memberStats(featureStats, nItems, globalMean);
       sampleImplicit(featureBlock, alpha, wHyper, draw);
       refreshEffectiveItems();
     }
     if (implicit) {
       if (!warm) resampleHyper(yHyper, implicit.y, nItems, inHistory, options.prior, random, true);
-      refreshMemberStats(implicit, byUser, effUsers, effItems, k, globalMean);
+      await pool.memberStats(implicitStats, nUsers, globalMean);
       sampleImplicit(implicit, alpha, yHyper, draw);
       refreshEffective();
     }

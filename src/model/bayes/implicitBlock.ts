@@ -52,35 +52,57 @@ export function recomputeShift(st: ImplicitState): void {
   }
 }
 
+/** What the per-member statistics read and write (shared memory when threads > 1: see rowPool.ts). */
+export interface StatsArrays {
+  dim: number;
+  /** Explicit rows by member (CSR). */
+  indptr: Uint32Array;
+  indices: Int32Array;
+  values: Float32Array;
+  /** Effective members (k wide, p + s already added) and the anime rows (k wide). */
+  effUsers: Float64Array;
+  items: Float64Array;
+  gram: Float32Array;
+  grad: Float64Array;
+}
+
+export function statsArrays(st: ImplicitState, byUser: Csr, effUsers: Float64Array, items: Float64Array): StatsArrays {
+  return { dim: st.dim, indptr: byUser.indptr, indices: byUser.indices, values: byUser.values, effUsers, items, gram: st.gram, grad: st.grad };
+}
+
 /**
  * G_u and g_u from the current anime rows (k wide: factors, then bias) and the effective members
  * (k wide, p + s already added), over the explicit rows byUser.
  */
 export function refreshMemberStats(st: ImplicitState, byUser: Csr, effUsers: Float64Array, items: Float64Array, k: number, globalMean: number): void {
-  const { dim, gram, grad } = st;
+  memberStatsRows(statsArrays(st, byUser, effUsers, items), k, globalMean, 0, byUser.nRows, new Float64Array(st.dim * st.dim));
+}
+
+/** G_u and g_u of members [from, to): each member's own, so any thread may compute any of them. g: dim² scratch. */
+export function memberStatsRows(a: StatsArrays, k: number, globalMean: number, from: number, to: number, g: Float64Array): void {
+  const { dim, indptr, indices, values, effUsers, items, gram, grad } = a;
   const dd = dim * dim;
-  const g = new Float64Array(dd);
-  for (let u = 0; u < byUser.nRows; u++) {
+  for (let u = from; u < to; u++) {
     g.fill(0);
     const go = u * dim;
     for (let d = 0; d < dim; d++) grad[go + d] = 0;
     const uo = u * k;
-    for (let e = byUser.indptr[u]!; e < byUser.indptr[u + 1]!; e++) {
-      const io = byUser.indices[e]! * k;
+    for (let e = indptr[u]!; e < indptr[u + 1]!; e++) {
+      const io = indices[e]! * k;
       let z = globalMean + effUsers[uo + dim]! + items[io + dim]!;
       for (let d = 0; d < dim; d++) z += effUsers[uo + d]! * items[io + d]!;
-      const residual = byUser.values[e]! - z;
-      for (let a = 0; a < dim; a++) {
-        const qa = items[io + a]!;
-        grad[go + a] = grad[go + a]! + qa * residual;
-        const row = a * dim;
-        for (let b = 0; b <= a; b++) g[row + b] = g[row + b]! + qa * items[io + b]!;
+      const residual = values[e]! - z;
+      for (let a2 = 0; a2 < dim; a2++) {
+        const qa = items[io + a2]!;
+        grad[go + a2] = grad[go + a2]! + qa * residual;
+        const row = a2 * dim;
+        for (let b = 0; b <= a2; b++) g[row + b] = g[row + b]! + qa * items[io + b]!;
       }
     }
     const o = u * dd;
-    for (let a = 0; a < dim; a++) for (let b = 0; b <= a; b++) {
-      gram[o + a * dim + b] = g[a * dim + b]!;
-      gram[o + b * dim + a] = g[a * dim + b]!;
+    for (let a2 = 0; a2 < dim; a2++) for (let b = 0; b <= a2; b++) {
+      gram[o + a2 * dim + b] = g[a2 * dim + b]!;
+      gram[o + b * dim + a2] = g[a2 * dim + b]!;
     }
   }
 }

@@ -2,26 +2,38 @@
  * Draws the rows of one side on `threads` threads: the main thread and threads - 1 workers claim chunks
  * of rows from one atomic cursor over the same shared arrays (SharedArrayBuffers), as the embedding
  * trainer's Hogwild threads claim slices; unlike Hogwild nothing is shared between rows, so the result
- * does not depend on who drew what (rowDraws.ts). One thread: no workers, the same code in order.
+ * does not depend on who drew what (rowDraws.ts). The feature blocks' per-member statistics
+ * (implicitBlock.ts, memberStatsRows) are split the same way. One thread: no workers, the same code in order.
  */
 import { createRequire } from 'node:module';
 import { extname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { memberStatsRows, type StatsArrays } from './implicitBlock.js';
 import { drawRows, sideScratch, type SideArrays, type SideTask } from './rowDraws.js';
 
 /** What a worker starts with: views of both sides' arrays and the claim cursor. */
 export interface PoolInit {
   k: number;
   sides: SideArrays[];
+  /** The feature blocks' statistics (0, 1 or 2 of them). */
+  stats: StatsArrays[];
   cursor: Int32Array;
 }
 
+/** Draw the rows of sides[side], or (task undefined) compute the statistics of stats[side]. */
 export interface PoolTask {
   side: number;
   nRows: number;
   chunk: number;
-  task: SideTask;
+  task?: SideTask;
+  globalMean: number;
+}
+
+/** Runs a task's share of rows [from, to) on the calling thread. */
+export function runTask(init: PoolInit, t: PoolTask, scratch: ReturnType<typeof sideScratch>, gram: Float64Array, from: number, to: number): void {
+  if (t.task) drawRows(init.sides[t.side]!, t.task, from, to, scratch);
+  else memberStatsRows(init.stats[t.side]!, init.k, t.globalMean, from, to, gram);
 }
 
 /** Rows per claim: enough to amortise the atomic, few enough to even out heavy members at the end. */
@@ -72,14 +84,16 @@ function nextMessage(worker: Worker): Promise<{ ready?: boolean; done?: boolean;
 
 export class RowPool {
   private readonly scratch;
+  private readonly gram: Float64Array;
 
   private constructor(private readonly init: PoolInit, private readonly workers: Worker[]) {
     this.scratch = sideScratch(init.k);
+    this.gram = new Float64Array((init.k - 1) * (init.k - 1));
   }
 
-  /** sides: every array in shared memory when threads > 1 (see shared). */
-  static async start(threads: number, k: number, sides: SideArrays[]): Promise<RowPool> {
-    const init: PoolInit = { k, sides, cursor: new Int32Array(new SharedArrayBuffer(4)) };
+  /** sides, stats: every array in shared memory when threads > 1 (see shared). */
+  static async start(threads: number, k: number, sides: SideArrays[], stats: StatsArrays[] = []): Promise<RowPool> {
+    const init: PoolInit = { k, sides, stats, cursor: new Int32Array(new SharedArrayBuffer(4)) };
     const workers: Worker[] = [];
     try {
       for (let w = 1; w < threads; w++) workers.push(startWorker(init));
@@ -96,14 +110,22 @@ export class RowPool {
   }
 
   /** Draws every row of side `side` (nRows of them) on every thread. */
-  async run(side: number, nRows: number, task: SideTask): Promise<void> {
-    const arrays = this.init.sides[side]!;
+  run(side: number, nRows: number, task: SideTask): Promise<void> {
+    return this.split({ side, nRows, chunk: CHUNK, task, globalMean: task.globalMean });
+  }
+
+  /** Computes the statistics of stats[block] for its nRows members on every thread. */
+  memberStats(block: number, nRows: number, globalMean: number): Promise<void> {
+    return this.split({ side: block, nRows, chunk: CHUNK, globalMean });
+  }
+
+  private async split(message: PoolTask): Promise<void> {
+    const { nRows } = message;
     if (this.workers.length === 0) {
-      drawRows(arrays, task, 0, nRows, this.scratch);
+      runTask(this.init, message, this.scratch, this.gram, 0, nRows);
       return;
     }
     Atomics.store(this.init.cursor, 0, 0);
-    const message: PoolTask = { side, nRows, chunk: CHUNK, task };
     const replies = this.workers.map((worker) => {
       const reply = nextMessage(worker);
       worker.postMessage(message);
@@ -111,7 +133,7 @@ export class RowPool {
     });
     let failure: unknown;
     try {
-      claimRows(this.init.cursor, nRows, CHUNK, (from, to) => drawRows(arrays, task, from, to, this.scratch));
+      claimRows(this.init.cursor, nRows, CHUNK, (from, to) => runTask(this.init, message, this.scratch, this.gram, from, to));
     } catch (error) {
       failure = error;
     }

@@ -1,20 +1,18 @@
 /**
- * A worker of the row pool (rowPool.ts): holds views of both sides' shared arrays and draws the rows it
- * claims from the shared cursor, one side's task at a time.
+ * A worker of the row pool (rowPool.ts): holds views of the shared arrays and runs its claims of each
+ * task (a side's row draws, or a feature block's member statistics) from the shared cursor.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { drawRows, sideScratch } from './rowDraws.js';
-import type { PoolInit, PoolTask } from './rowPool.js';
-import { claimRows } from './rowPool.js';
+import { sideScratch } from './rowDraws.js';
+import { claimRows, runTask, type PoolInit, type PoolTask } from './rowPool.js';
 
 const init = workerData as PoolInit;
-let scratch = sideScratch(init.k);
+const scratch = sideScratch(init.k);
+const gram = new Float64Array((init.k - 1) * (init.k - 1));
 
 parentPort!.on('message', (task: PoolTask) => {
   try {
-    if (scratch.k !== task.task.k) scratch = sideScratch(task.task.k);
-    const side = init.sides[task.side]!;
-    claimRows(init.cursor, task.nRows, task.chunk, (from, to) => drawRows(side, task.task, from, to, scratch));
+    claimRows(init.cursor, task.nRows, task.chunk, (from, to) => runTask(init, task, scratch, gram, from, to));
     parentPort!.postMessage({ done: true });
   } catch (error) {
     parentPort!.postMessage({ error: error instanceof Error ? error.message : String(error) });
