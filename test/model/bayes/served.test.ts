@@ -12,6 +12,7 @@ import { WATCHED, type Dataset } from '../../../src/data/types.js';
 import { loadAnirecModel, saveAnirecModel, trainAnirecModel, type AnirecUser, type ModelSelection } from '../../../src/model/anirecModel.js';
 import { BayesExplicit } from '../../../src/model/bayes/index.js';
 import { dropTrainedUsers } from '../../../src/model/dropTrainedUsers.js';
+import { foldInItem, itemSpaceOf, predictFoldedItem, scoreFoldedItems } from '../../../src/model/itemFoldIn.js';
 import { selectTopK } from '../../../src/model/topK.js';
 import { makePlanted } from '../../fixtures/planted.js';
 
@@ -117,6 +118,33 @@ describe('the composite with the bayes part', () => {
     const out = (layers.predict([tf.tensor2d(users, [6, 1], 'int32'), tf.tensor2d(items, [6, 1], 'int32')]) as tf.Tensor).dataSync();
     users.forEach((u, n) => expect(Math.abs(out[n]! - served.predict(u, items[n]!))).toBeLessThan(1e-4));
     layers.dispose();
+  });
+
+  it('given members who rated an anime the model does not know then item fold-in goes through the linear link', () => {
+    const space = itemSpaceOf(served)!;
+    expect(space.link).toBe('linear');
+    // Members folded in from planted profiles; each scores a pretend-new anime as the model would rate anime 7.
+    const raters = Array.from({ length: 40 }, (_, m) => {
+      const rows = Array.from({ length: 8 }, (_, j) => (m * 7 + j * 5) % 50).filter((i) => i !== 7);
+      const user = served.foldIn({ itemIx: Int32Array.from(rows), score: Int8Array.from(rows, (i) => (planted.groupOfItem[i] === m % 2 ? 9 : 3)) });
+      return { user, score: served.predictFolded(user, 7) };
+    });
+    const zero = { explicit: new Float64Array(space.explicitDim + 1), implicit: new Float64Array(space.implicitDim) };
+    const item = foldInItem(space, raters, zero, 0.01);
+    // The linear least squares reproduces the raters' scores (a sigmoid fit through 1..10 would not exactly).
+    let sse = 0;
+    for (const r of raters) sse += (predictFoldedItem(space, r.user, item) - r.score) ** 2;
+    expect(Math.sqrt(sse / raters.length)).toBeLessThan(0.1);
+    // The ranking's rating term is the unclipped linear score.
+    const person = raters[0]!.user as AnirecUser;
+    const score = scoreFoldedItems(space, person, [item])[0]!;
+    let z = space.mu + person.explicit.bias + item.bias;
+    for (let d = 0; d < space.explicitDim; d++) z += person.explicit.vector[d]! * item.explicit[d]!;
+    const xu = person.implicit.vector;
+    const dotY = (y: ArrayLike<number>, o: number) => Array.from(xu).reduce((sum, x, d) => sum + x * y[o + d]!, 0);
+    let max = 0;
+    for (let i = 0; i < space.nItems; i++) max = Math.max(max, dotY(space.implicitFactors, i * space.implicitDim));
+    expect(score).toBeCloseTo(dotY(item.implicit, 0) / max + space.beta * (z - person.mean), 4);
   });
 
   it('given dropped members then they are served and saved as the members\' prior mean no more', async () => {
