@@ -16,7 +16,7 @@ import type { Csr } from '../sparse.js';
 import { sampleGamma } from './distributions.js';
 import { RowPool, shared } from './rowPool.js';
 import type { SideArrays } from './rowDraws.js';
-import { createImplicitState, sampleImplicit, statsArrays } from './implicitBlock.js';
+import { createImplicitState, gramSums, sampleImplicit, statsArrays } from './implicitBlock.js';
 import type { BayesOptions } from './options.js';
 import { initialHyper, resampleHyper, type Hyper } from './wishart.js';
 
@@ -148,6 +148,9 @@ export async function runChain(input: ChainInput, options: BayesOptions, fixed?:
     implicit.s = share(implicit.s);
     implicit.gram = share(implicit.gram);
     implicit.grad = share(implicit.grad);
+    implicit.sums = share(implicit.sums);
+    implicit.c = share(implicit.c);
+    implicit.members = shareCsr(implicit.members);
   }
   const yHyper = initialHyper(dim, options.mapPrecision);
   const inHistory = implicit ? (j: number) => implicit.members.indptr[j + 1]! > implicit.members.indptr[j]! : () => false;
@@ -164,6 +167,9 @@ export async function runChain(input: ChainInput, options: BayesOptions, fixed?:
     featureBlock.s = share(featureBlock.s);
     featureBlock.gram = share(featureBlock.gram);
     featureBlock.grad = share(featureBlock.grad);
+    featureBlock.sums = share(featureBlock.sums);
+    featureBlock.c = share(featureBlock.c);
+    featureBlock.members = shareCsr(featureBlock.members);
   }
   const wHyper = initialHyper(dim, options.mapPrecision);
   const hasItems = featureBlock ? (f: number) => featureBlock.members.indptr[f + 1]! > featureBlock.members.indptr[f]! : () => false;
@@ -185,7 +191,8 @@ export async function runChain(input: ChainInput, options: BayesOptions, fixed?:
   ].filter((a) => a !== undefined);
   const featureStats = featureBlock ? 0 : -1;
   const implicitStats = implicit ? (featureBlock ? 1 : 0) : -1;
-  const pool = await RowPool.start(threads, k, sides, stats);
+  const sums = [featureBlock ? gramSums(featureBlock) : undefined, implicit ? gramSums(implicit) : undefined].filter((g) => g !== undefined);
+  const pool = await RowPool.start(threads, k, sides, stats, sums);
   const validation = fixed ? undefined : input.validation;
   const maxSweeps = fixed ? fixed.sweeps : options.maxSweeps;
   const grid = fixed ? [fixed.burnIn] : [...new Set(options.burnInGrid.filter((b) => b >= 0 && b < maxSweeps))].sort((a, b) => a - b);
@@ -229,13 +236,15 @@ export async function runChain(input: ChainInput, options: BayesOptions, fixed?:
     if (featureBlock) {
       if (!warm) resampleHyper(wHyper, featureBlock.y, featureBlock.members.nRows, hasItems, options.prior, random, true);
       await pool.memberStats(featureStats, nItems, globalMean);
-      sampleImplicit(featureBlock, alpha, wHyper, draw);
+      await pool.gramSums(featureStats, featureBlock.members.nRows);
+      sampleImplicit(featureBlock, alpha, wHyper, draw, true);
       refreshEffectiveItems();
     }
     if (implicit) {
       if (!warm) resampleHyper(yHyper, implicit.y, nItems, inHistory, options.prior, random, true);
       await pool.memberStats(implicitStats, nUsers, globalMean);
-      sampleImplicit(implicit, alpha, yHyper, draw);
+      await pool.gramSums(implicitStats, nItems);
+      sampleImplicit(implicit, alpha, yHyper, draw, true);
       refreshEffective();
     }
 

@@ -30,6 +30,11 @@ export interface ImplicitState {
    */
   gram: Float32Array;
   grad: Float64Array;
+  /**
+   * Per y_j, Σ_{u∋j} c_u² G_u (packed like gram): fixed while the block runs (G moves only with the
+   * anime rows), so it is summed before the sequential draws, on every thread (gramSumRows).
+   */
+  sums: Float64Array;
 }
 
 /** Entries of a packed lower triangle of a dim x dim matrix. */
@@ -44,7 +49,7 @@ export function createImplicitState(history: Csr, members: Csr, dim: number): Im
     const n = history.indptr[u + 1]! - history.indptr[u]!;
     c[u] = n > 0 ? 1 / Math.sqrt(n) : 0;
   }
-  return { dim, history, members, c, y: new Float64Array(nItems * dim), s: new Float64Array(nUsers * dim), gram: new Float32Array(nUsers * packedSize(dim)), grad: new Float64Array(nUsers * dim) };
+  return { dim, history, members, c, y: new Float64Array(nItems * dim), s: new Float64Array(nUsers * dim), gram: new Float32Array(nUsers * packedSize(dim)), grad: new Float64Array(nUsers * dim), sums: new Float64Array(nItems * packedSize(dim)) };
 }
 
 /** s_u from y (after y was set from elsewhere). */
@@ -116,9 +121,44 @@ export function memberStatsRows(a: StatsArrays, k: number, globalMean: number, f
   }
 }
 
-/** Samples every y_j in turn (hyper: dim wide), keeping s and g current; random null: conditional means (warm-up). */
-export function sampleImplicit(st: ImplicitState, alpha: number, hyper: Hyper, random: (() => number) | null): void {
-  const { dim, members, c, y, s, gram, grad } = st;
+/** What gramSumRows reads and writes (shared memory when threads > 1). */
+export interface GramSums {
+  dim: number;
+  /** Members of each y_j (CSR), c_u, the members' packed G_u, and the packed sums out. */
+  indptr: Uint32Array;
+  indices: Int32Array;
+  c: Float64Array;
+  gram: Float32Array;
+  sums: Float64Array;
+}
+
+export function gramSums(st: ImplicitState): GramSums {
+  return { dim: st.dim, indptr: st.members.indptr, indices: st.members.indices, c: st.c, gram: st.gram, sums: st.sums };
+}
+
+/** Σ_{u∋j} c_u² G_u for j in [from, to), members in order (the sum sampleImplicit used to accumulate itself). */
+export function gramSumRows(g: GramSums, from: number, to: number): void {
+  const { dim, indptr, indices, c, gram, sums } = g;
+  const tri = packedSize(dim);
+  for (let j = from; j < to; j++) {
+    const out = j * tri;
+    sums.fill(0, out, out + tri);
+    for (let e = indptr[j]!; e < indptr[j + 1]!; e++) {
+      const u = indices[e]!;
+      const c2 = c[u]! * c[u]!;
+      const o = u * tri;
+      for (let t = 0; t < tri; t++) sums[out + t] = sums[out + t]! + c2 * gram[o + t]!;
+    }
+  }
+}
+
+/**
+ * Samples every y_j in turn (hyper: dim wide), keeping s and g current; random null: conditional means
+ * (warm-up). summed: st.sums already holds Σ c_u² G_u (gramSumRows, done by the caller's threads).
+ */
+export function sampleImplicit(st: ImplicitState, alpha: number, hyper: Hyper, random: (() => number) | null, summed = false): void {
+  if (!summed) gramSumRows(gramSums(st), 0, st.members.nRows);
+  const { dim, members, c, y, s, gram, grad, sums } = st;
   const dd = dim * dim;
   const tri = packedSize(dim);
   const a = new Float64Array(dd);
@@ -134,18 +174,16 @@ export function sampleImplicit(st: ImplicitState, alpha: number, hyper: Hyper, r
     }
     a.fill(0);
     b.fill(0);
-    // Σ c_u² G_u y_j is (Σ c_u² G_u) y_j: accumulate the sum once, multiply once (saves a dim² per member).
+    // Σ c_u² G_u y_j is (Σ c_u² G_u) y_j, and that sum is fixed through the block (st.sums).
+    for (let p = 0; p < dim; p++) {
+      const pr = j * tri + (p * (p + 1)) / 2;
+      for (let q = 0; q <= p; q++) a[p * dim + q] = sums[pr + q]!;
+    }
     for (let e = from; e < to; e++) {
       const u = members.indices[e]!;
       const cu = c[u]!;
-      const c2 = cu * cu;
-      const o = u * tri, go = u * dim;
-      for (let p = 0; p < dim; p++) {
-        const row = p * dim;
-        const pr = o + (p * (p + 1)) / 2;
-        b[p] = b[p]! + cu * grad[go + p]!;
-        for (let q = 0; q <= p; q++) a[row + q] = a[row + q]! + c2 * gram[pr + q]!;
-      }
+      const go = u * dim;
+      for (let p = 0; p < dim; p++) b[p] = b[p]! + cu * grad[go + p]!;
     }
     for (let p = 0; p < dim; p++) {
       let ay = 0;

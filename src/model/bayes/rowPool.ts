@@ -9,20 +9,22 @@ import { createRequire } from 'node:module';
 import { extname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { memberStatsRows, type StatsArrays } from './implicitBlock.js';
+import { gramSumRows, memberStatsRows, type GramSums, type StatsArrays } from './implicitBlock.js';
 import { drawRows, sideScratch, type SideArrays, type SideTask } from './rowDraws.js';
 
 /** What a worker starts with: views of both sides' arrays and the claim cursor. */
 export interface PoolInit {
   k: number;
   sides: SideArrays[];
-  /** The feature blocks' statistics (0, 1 or 2 of them). */
+  /** The feature blocks' statistics (0, 1 or 2 of them), and their y_j's Gram sums. */
   stats: StatsArrays[];
+  sums: GramSums[];
   cursor: Int32Array;
 }
 
-/** Draw the rows of sides[side], or (task undefined) compute the statistics of stats[side]. */
+/** Draw the rows of sides[side], compute the member statistics of stats[side], or the Gram sums of sums[side]. */
 export interface PoolTask {
+  kind: 'rows' | 'stats' | 'sums';
   side: number;
   nRows: number;
   chunk: number;
@@ -32,8 +34,9 @@ export interface PoolTask {
 
 /** Runs a task's share of rows [from, to) on the calling thread. */
 export function runTask(init: PoolInit, t: PoolTask, scratch: ReturnType<typeof sideScratch>, gram: Float64Array, from: number, to: number): void {
-  if (t.task) drawRows(init.sides[t.side]!, t.task, from, to, scratch);
-  else memberStatsRows(init.stats[t.side]!, init.k, t.globalMean, from, to, gram);
+  if (t.kind === 'rows') drawRows(init.sides[t.side]!, t.task!, from, to, scratch);
+  else if (t.kind === 'stats') memberStatsRows(init.stats[t.side]!, init.k, t.globalMean, from, to, gram);
+  else gramSumRows(init.sums[t.side]!, from, to);
 }
 
 /** Rows per claim: enough to amortise the atomic, few enough to even out heavy members at the end. */
@@ -92,8 +95,8 @@ export class RowPool {
   }
 
   /** sides, stats: every array in shared memory when threads > 1 (see shared). */
-  static async start(threads: number, k: number, sides: SideArrays[], stats: StatsArrays[] = []): Promise<RowPool> {
-    const init: PoolInit = { k, sides, stats, cursor: new Int32Array(new SharedArrayBuffer(4)) };
+  static async start(threads: number, k: number, sides: SideArrays[], stats: StatsArrays[] = [], sums: GramSums[] = []): Promise<RowPool> {
+    const init: PoolInit = { k, sides, stats, sums, cursor: new Int32Array(new SharedArrayBuffer(4)) };
     const workers: Worker[] = [];
     try {
       for (let w = 1; w < threads; w++) workers.push(startWorker(init));
@@ -111,12 +114,17 @@ export class RowPool {
 
   /** Draws every row of side `side` (nRows of them) on every thread. */
   run(side: number, nRows: number, task: SideTask): Promise<void> {
-    return this.split({ side, nRows, chunk: CHUNK, task, globalMean: task.globalMean });
+    return this.split({ kind: 'rows', side, nRows, chunk: CHUNK, task, globalMean: task.globalMean });
   }
 
   /** Computes the statistics of stats[block] for its nRows members on every thread. */
   memberStats(block: number, nRows: number, globalMean: number): Promise<void> {
-    return this.split({ side: block, nRows, chunk: CHUNK, globalMean });
+    return this.split({ kind: 'stats', side: block, nRows, chunk: CHUNK, globalMean });
+  }
+
+  /** Computes the y_j Gram sums of sums[block] for its nRows rows on every thread. */
+  gramSums(block: number, nRows: number): Promise<void> {
+    return this.split({ kind: 'sums', side: block, nRows, chunk: CHUNK, globalMean: 0 });
   }
 
   private async split(message: PoolTask): Promise<void> {
