@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { loadDataset } from '../src/data/dataset.js';
 import { makeSplits } from '../src/data/splits.js';
 import { trainAnirecModel } from '../src/model/anirecModel.js';
-import { loadTf } from '../src/model/embedding/index.js';
+import { loadTf, type EmbeddingModel } from '../src/model/embedding/index.js';
 import type { Profile } from '../src/model/types.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -84,7 +84,7 @@ const { tf, backend } = await loadTf(() => {});
 const { lo, hi } = model.explicit.scale;
 const dim = model.explicit.dim;
 // The model's person penalty (the prior's pull counted towards zero here: the same work per step).
-const { perSqrtRating, prior: priorPenalty } = model.explicit.modelState.userPenalty;
+const { perSqrtRating, prior: priorPenalty } = (model.explicit as EmbeddingModel).modelState.userPenalty;
 function foldInWithAdam(p: Profile): void {
   const rows = [...p.itemIx.keys()].filter((k) => p.score[k]! > 0);
   const lambda = priorPenalty + perSqrtRating * Math.sqrt(rows.length);

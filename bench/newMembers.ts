@@ -5,6 +5,7 @@
  * targets, a hit being a target rated 8+ in the top 10), and every ranking is fitted on the other folds.
  * Prints Hit@10 per setting summed over the folds (paired: the same people for every setting).
  * Usage: npx tsx bench/newMembers.ts DATA_DIR [maxPeoplePerFold]
+ * EXPLICIT=embedding,hybrid (or bayes) fixes the composite's explicit kinds (default: anirec train's).
  */
 import { loadDataset } from '../src/data/dataset.js';
 import { makeSplits } from '../src/data/splits.js';
@@ -64,11 +65,12 @@ const WEIGHTS = [0.25, 0.5, 0.75, 1];
 const IALS = JSON.parse(process.env.IALS ?? '[]') as Record<string, number>[];
 
 const FOLDS_RUN = Number(process.env.FOLDS_RUN ?? FOLDS);
+const EXPLICIT = process.env.EXPLICIT ? (process.env.EXPLICIT.split(',') as ('embedding' | 'hybrid' | 'bayes')[]) : undefined;
 for (let f = 0; f < FOLDS_RUN; f++) {
   const splits = foldSplits(f);
   const data = { catalogue: dataset.catalogue, ratings, splits, nUsers };
   const t0 = performance.now();
-  const model = await trainAnirecModel(dataset, { splits, fitOnAllRows: false, quiet: true, beta: 0.1 });
+  const model = await trainAnirecModel(dataset, { splits, fitOnAllRows: false, quiet: true, beta: 0.1, ...(EXPLICIT ? { explicitKinds: EXPLICIT } : {}) });
   const t1 = performance.now();
   const trainRows = Uint32Array.from([...splits.train, ...splits.validation]);
   const eases = [];
@@ -76,7 +78,7 @@ for (let f = 0; f < FOLDS_RUN; f++) {
   const t2 = performance.now();
   const ials = [] as ImplicitModel[];
   for (const o of IALS) { const m = new ImplicitModel({ ...o, threads: 1 }); await m.fit({ ...data, splits: { ...splits, train: trainRows } }); ials.push(m); }
-  console.log(`fold ${f}: ${splits.heldOutUsers.length} people, composite ${((t1 - t0) / 1000).toFixed(1)} s, EASE ${LAMBDAS.length}x ${((t2 - t1) / 1000).toFixed(1)} s (${eases[0]!.items.length} anime)`);
+  console.log(`fold ${f}: ${splits.heldOutUsers.length} people, composite (${model.info.explicitModel}) ${((t1 - t0) / 1000).toFixed(1)} s, EASE ${LAMBDAS.length}x ${((t2 - t1) / 1000).toFixed(1)} s (${eases[0]!.items.length} anime)`);
   const n = ratings.nItems;
   const pref = new Float32Array(n), rating = new Float32Array(n), blended = new Float32Array(n), ease = new Float32Array(n), scratch = new Float32Array(n);
   const columns = eases.map(easeColumns);

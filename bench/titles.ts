@@ -1,5 +1,5 @@
 /**
- * Titles people type (test/fixtures/typedTitles.ts, each with the MyAnimeList id meant), on the app a fresh
+ * Titles people type (support/typedTitles.ts, each with the MyAnimeList id meant), on the app a fresh
  * clone serves (the demo model, the merged catalogue): the share whose first autocomplete choice and whose
  * /rate give the anime meant, and search time over the titles and every prefix of them as typed (p50/p99).
  * Peer, in the same run: a plain search, every title of the catalogue lower-cased and scanned for the query

@@ -1,6 +1,7 @@
 /**
- * The composite model the bot and the CLI serve (name 'anirec'): the explicit embedding model says how
- * much a person would enjoy an anime; the implicit WRMF model and the item-item EASE model say how likely
+ * The composite model the bot and the CLI serve (name 'anirec'): the explicit model (the embedding, or the
+ * Bayesian factor model when it wins on validation: composite/explicitPart.ts) says how much a person
+ * would enjoy an anime; the implicit WRMF model and the item-item EASE model say how likely
  * they are to watch it at all. Ranking blends them, so people get anime they are likely both to watch and
  * to enjoy rather than obscure titles with a high predicted score:
  *   score_i = (1 - w) pref_i / max_j pref_j + w ease_i / max_j ease_j + beta * (predicted rating_i - the person's mean)
@@ -11,7 +12,7 @@
 import { ModelFitError } from '../errors.js';
 import { WATCHED, type Catalogue } from '../data/types.js';
 import type { FitReport, FoldedUser, Neighbour, Profile, TrainingData } from './types.js';
-import type { EmbeddingFoldedUser, EmbeddingModel } from './embedding/index.js';
+import type { ExplicitFoldedUser, ExplicitPart } from './composite/explicitPart.js';
 import type { ImplicitModel } from './implicit/index.js';
 import type { EaseState } from './itemItem/ease.js';
 import { explainPick } from './composite/explain.js';
@@ -25,12 +26,14 @@ import { NO_PROFILE, type AnirecModel, type AnirecUser, type BlendParams, type C
 
 export { DEFAULT_BLEND, NO_PROFILE, type AnirecModel, type AnirecUser, type BlendParams, type CompositeParts, type ModelInfo, type RecommendOptions } from './composite/types.js';
 export { EXPLAIN_CANDIDATES } from './composite/explain.js';
+export type { ExplicitFoldedUser, ExplicitKind, ExplicitLink, ExplicitPart } from './composite/explicitPart.js';
 
 export class AnirecComposite implements AnirecModel {
   readonly name = 'anirec';
   readonly catalogue: Catalogue;
   readonly popularity: Float32Array;
-  readonly explicit: EmbeddingModel;
+  /** The rating predictor: the embedding model (sigmoid link) or the Bayesian model (linear link), whichever won on validation. */
+  readonly explicit: ExplicitPart;
   readonly implicit: ImplicitModel;
   readonly ratingCount: Float32Array;
   readonly globalMean: number;
@@ -81,7 +84,7 @@ export class AnirecComposite implements AnirecModel {
   foldIn(profile: Profile): AnirecUser {
     // Rounded to float32 here so a person exported (Float32Array) and imported again ranks identically.
     const folded = this.explicit.foldIn(profile);
-    const explicit: EmbeddingFoldedUser = { ...folded, bias: Math.fround(folded.bias) };
+    const explicit: ExplicitFoldedUser = { ...folded, bias: Math.fround(folded.bias) };
     const implicit = this.implicit.foldIn(profile);
     let sum = 0;
     let n = 0;
@@ -139,7 +142,7 @@ export class AnirecComposite implements AnirecModel {
   }
 
   exportUser(user: FoldedUser): Float32Array {
-    return exportMember(this.asUser(user));
+    return exportMember(this.asUser(user), this.explicit.link === 'linear');
   }
 
   importUser(vector: Float32Array): AnirecUser {

@@ -5,7 +5,9 @@
 import { makeSplits } from '../data/splits.js';
 import { WATCHED, type Dataset, type Ratings, type Splits } from '../data/types.js';
 import { AnirecComposite, DEFAULT_BLEND } from './anirecComposite.js';
-import { trainEmbedding, type EmbeddingModel } from './embedding/index.js';
+import { BayesExplicit, BayesModel, type BayesOptions } from './bayes/index.js';
+import type { ExplicitKind, ExplicitPart } from './composite/explicitPart.js';
+import { EmbeddingModel, trainEmbedding } from './embedding/index.js';
 import type { FitSchedule, TrainOptions } from './embedding/index.js';
 import { ImplicitModel, type ImplicitOptions } from './implicit/index.js';
 import { fitEase, type EaseOptions, type EaseState } from './itemItem/index.js';
@@ -24,10 +26,12 @@ export interface TrainAnirecOptions {
   explicit?: Partial<TrainOptions>;
   implicit?: Partial<ImplicitOptions>;
   /**
-   * Which explicit models to try; the lower validation RMSE wins. Default: both below HYBRID_MAX_ROWS
-   * explicit training ratings, the plain embedding above (see defaultExplicitKinds).
+   * Which explicit models to try; the lowest validation RMSE wins. Default: see defaultExplicitKinds
+   * (every kind on small sets; the hybrid and the Bayesian model drop out above their row limits).
    */
-  explicitKinds?: ('embedding' | 'hybrid')[];
+  explicitKinds?: ExplicitKind[];
+  /** The Bayesian model's options (defaults in bayes/options.ts); its threads default to explicit.threads. */
+  bayes?: Partial<BayesOptions>;
   /** Fixes beta instead of tuning it on validation users. */
   beta?: number;
   /**
@@ -79,23 +83,62 @@ const round = (x: number, digits = 4) => Number(x.toFixed(digits));
  */
 export const HYBRID_MAX_ROWS = 1_000_000;
 
-export function defaultExplicitKinds(ratings: Ratings, rows: Uint32Array): ('embedding' | 'hybrid')[] {
+/**
+ * Above this many explicit training ratings the Bayesian model is not tried by default: its chain (a
+ * selection run, then the replay on every row) would break the training budget. See docs/model-bayes.md.
+ */
+export const BAYES_MAX_ROWS = 1_000_000;
+
+export function defaultExplicitKinds(ratings: Ratings, rows: Uint32Array): ExplicitKind[] {
   let explicitRows = 0;
   for (const row of rows) if (ratings.score[row]! !== WATCHED) explicitRows++;
-  return explicitRows < HYBRID_MAX_ROWS ? ['embedding', 'hybrid'] : ['embedding'];
+  const kinds: ExplicitKind[] = explicitRows < HYBRID_MAX_ROWS ? ['embedding', 'hybrid'] : ['embedding'];
+  if (explicitRows < BAYES_MAX_ROWS) kinds.push('bayes');
+  return kinds;
+}
+
+/** The Bayesian model's options as anirec train runs it: served from its posterior-mean tables. */
+function bayesOptions(options: Pick<TrainAnirecOptions, 'explicit' | 'bayes' | 'quiet'>, log: (line: string) => void): Partial<BayesOptions> {
+  const threads = options.bayes?.threads ?? options.explicit?.threads;
+  return {
+    ...options.bayes,
+    serve: 'mean',
+    ...(threads !== undefined ? { threads } : {}),
+    ...(options.quiet ? {} : { log }),
+  };
+}
+
+/**
+ * The Bayesian model fitted on data.splits.train. With validation rows it chooses its schedule there and
+ * is not refitted on them (refitWithValidation off), so its validation RMSE is judged like the embedding's.
+ */
+async function fitBayes(data: TrainingData, options: Partial<BayesOptions>): Promise<BayesExplicit> {
+  const model = new BayesModel({ ...options, refitWithValidation: false });
+  await model.fit(data);
+  return new BayesExplicit(model);
+}
+
+function explicitOptions(explicit: ExplicitPart): unknown {
+  if (explicit instanceof BayesExplicit) {
+    const { log: _log, ...options } = explicit.model.options;
+    return options;
+  }
+  return (explicit as EmbeddingModel).modelState.options;
 }
 
 /** Trains each explicit kind on data.splits.train; the lowest validation RMSE wins. */
 export async function chooseExplicit(
-  data: TrainingData, options: Pick<TrainAnirecOptions, 'explicit' | 'explicitKinds' | 'quiet'>, log: (line: string) => void = () => {},
-): Promise<{ explicit: EmbeddingModel; explicitRmse: number; metrics: Record<string, number> }> {
-  let explicit: EmbeddingModel | undefined;
+  data: TrainingData, options: Pick<TrainAnirecOptions, 'explicit' | 'explicitKinds' | 'bayes' | 'quiet'>, log: (line: string) => void = () => {},
+): Promise<{ explicit: ExplicitPart; explicitRmse: number; metrics: Record<string, number> }> {
+  let explicit: ExplicitPart | undefined;
   let explicitRmse = Number.POSITIVE_INFINITY;
   const metrics: Record<string, number> = {};
   const kinds = options.explicitKinds ?? defaultExplicitKinds(data.ratings, data.splits.train);
   for (const kind of kinds) {
     const t0 = performance.now();
-    const candidate = await trainEmbedding(data, { ...options.explicit, hybrid: kind === 'hybrid', quiet: options.quiet ?? false });
+    const candidate: ExplicitPart = kind === 'bayes'
+      ? await fitBayes(data, bayesOptions(options, log))
+      : await trainEmbedding(data, { ...options.explicit, hybrid: kind === 'hybrid', quiet: options.quiet ?? false });
     const rmse = computeRmse(candidate, data.ratings, data.splits.validation);
     metrics[`${kind}ValidationRmse`] = round(rmse);
     log(`anirec: ${kind} model trained in ${((performance.now() - t0) / 1000).toFixed(1)} s, validation RMSE ${rmse.toFixed(4)}`);
@@ -118,7 +161,10 @@ export async function fitServedExplicit(
   const rows = subsetRows(data.ratings, data.splits.train);
   const inner = makeSplits(rows, { seed: DEFAULT_SPLIT_SEED, heldOutUserShare: 0, testShare: 0 });
   const innerData: TrainingData = { ...data, ratings: rows, splits: inner };
-  const { explicit } = await chooseExplicit(innerData, { ...options, quiet: true });
+  // The embedding's settings are what this cross-validates: the Bayesian model is not among the kinds.
+  const explicitKinds = (options.explicitKinds ?? defaultExplicitKinds(rows, inner.train)).filter((k) => k !== 'bayes');
+  const chosen = await chooseExplicit(innerData, { ...options, explicitKinds, quiet: true });
+  const explicit = chosen.explicit as EmbeddingModel;
   return trainEmbedding({ ...data, ratings: rows, splits: allRowsSplits(rows, DEFAULT_SPLIT_SEED) }, {
     ...options.explicit, ...resolvedChoice(explicit), hybrid: explicit.name === 'hybrid', quiet: true, schedule: explicit.schedule!,
   });
@@ -148,8 +194,11 @@ export function subsetRows(ratings: Ratings, rows: Uint32Array): Ratings {
 
 /** What model selection on the splits chose: replayed on every row for the served model. */
 export interface ModelSelection {
-  explicitKind: 'embedding' | 'hybrid';
+  explicitKind: ExplicitKind;
+  /** The embedding's schedule (empty for the Bayesian model). */
   schedule: FitSchedule;
+  /** The Bayesian model's: burn-in and last sweep chosen on validation. */
+  bayesSchedule?: { burnIn: number; sweeps: number };
   beta: number;
 }
 
@@ -189,10 +238,17 @@ export async function trainAnirecModel(dataset: Dataset, options: TrainAnirecOpt
   const splits = allRowsSplits(ratings, selected.info.params.splitSeed as number);
   const data: TrainingData = { catalogue, ratings, splits, nUsers: ratings.userIds.length };
   const t0 = performance.now();
-  log(`anirec: fitting the chosen ${selection.explicitKind} model on all ${ratings.count.toLocaleString('en')} rows (epochs ${selection.schedule.epochs.join(' + ')}, refit sweeps ${selection.schedule.refitSweeps})`);
-  const explicit = await trainEmbedding(data, {
-    ...options.explicit, ...resolvedChoice(selected.explicit), hybrid: selection.explicitKind === 'hybrid', quiet: options.quiet ?? false, schedule: selection.schedule,
-  });
+  let explicit: ExplicitPart;
+  if (selection.explicitKind === 'bayes') {
+    const { burnIn, sweeps } = selection.bayesSchedule!;
+    log(`anirec: fitting the chosen bayes model on all ${ratings.count.toLocaleString('en')} rows (burn-in ${burnIn} of ${sweeps} sweeps)`);
+    explicit = await fitBayes(data, { ...bayesOptions(options, log), burnIn, sweeps });
+  } else {
+    log(`anirec: fitting the chosen ${selection.explicitKind} model on all ${ratings.count.toLocaleString('en')} rows (epochs ${selection.schedule.epochs.join(' + ')}, refit sweeps ${selection.schedule.refitSweeps})`);
+    explicit = await trainEmbedding(data, {
+      ...options.explicit, ...resolvedChoice(selected.explicit as EmbeddingModel), hybrid: selection.explicitKind === 'hybrid', quiet: options.quiet ?? false, schedule: selection.schedule,
+    });
+  }
   const implicit = new ImplicitModel(options.implicit ?? {}, options.quiet ? () => {} : log);
   await implicit.fit(data);
   const ease = await fitEaseTimed(ratings, splits.train, selected.ease?.options, log);
@@ -212,7 +268,7 @@ export async function trainAnirecModel(dataset: Dataset, options: TrainAnirecOpt
         ...selected.info.params,
         fittedOn: 'all rows',
         selection,
-        explicit: explicit.modelState.options,
+        explicit: explicitOptions(explicit),
       },
     },
   });
@@ -277,18 +333,19 @@ async function selectAnirecModel(
   metrics.validationRmse = round(explicitRmse);
   // Read once, to report: no choice above looked at the test rows.
   metrics.testRmse = round(computeRmse(explicit, ratings, splits.test));
-  const schedule = explicit.schedule ?? { epochs: [], refitSweeps: 0 };
+  const schedule = (explicit instanceof EmbeddingModel ? explicit.schedule : undefined) ?? { epochs: [], refitSweeps: 0 };
+  const bayesSchedule = explicit instanceof BayesExplicit ? explicit.model.schedule : undefined;
   composite.info = {
     ...composite.info,
     params: {
       splitSeed: splits.seed,
       blend: composite.blend,
-      explicit: explicit.modelState.options,
+      explicit: explicitOptions(explicit),
       implicit: implicit.options,
       ...(ease !== undefined ? { ease: { ...ease.options, lambda: ease.lambda }, easeItems: ease.items.length } : {}),
       fittedOn: 'splits.train',
     },
     metrics,
   };
-  return { composite, selection: { explicitKind: explicit.name, schedule, beta: composite.blend.beta } };
+  return { composite, selection: { explicitKind: explicit.name, schedule, ...(bayesSchedule ? { bayesSchedule } : {}), beta: composite.blend.beta } };
 }

@@ -149,7 +149,7 @@ export async function evaluateHoldout(dataset: Dataset, options: HoldoutOptions)
 
   // Ours, the way a user gets it: train (selection + full fit), save, load, predict by MyAnimeList ids.
   const t0 = performance.now();
-  const ours = await predictServed(restDataset, ratings, removed, options.train ?? {});
+  const ours = await predictServed(restDataset, ratings, removed, options.train ?? {}, log);
   rows.push({ model: 'anirec', ...score(ours, truth), trainSeconds: (performance.now() - t0) / 1000, groups: groups(ours) });
   log(`holdout: anirec ${rows[0]!.rmse?.toFixed(4)} (${rows[0]!.trainSeconds.toFixed(1)} s)`);
 
@@ -181,9 +181,13 @@ export async function evaluateHoldout(dataset: Dataset, options: HoldoutOptions)
  * (selection, then the fit on every row), saved to a folder, loaded back, asked by MyAnimeList ids.
  */
 export async function predictServed(
-  restDataset: Dataset, original: Ratings, removed: Uint32Array, train: HoldoutOptions['train'] & object,
+  restDataset: Dataset, original: Ratings, removed: Uint32Array, train: HoldoutOptions['train'] & object, log: (line: string) => void = () => {},
 ): Promise<Float32Array> {
   const trained = await trainAnirecModel(restDataset, { ...train, quiet: true });
+  // Which explicit model validation chose, and on what (the removed rows chose nothing).
+  const m = trained.info.metrics;
+  const tried = Object.keys(m).filter((key) => key.endsWith('ValidationRmse')).map((key) => `${key.replace('ValidationRmse', '')} ${m[key]}`);
+  log(`holdout: anirec serves the ${trained.info.explicitModel} model (validation RMSE ${tried.join(', ')})`);
   const dir = await mkdtemp(join(tmpdir(), 'anirec-holdout-'));
   try {
     await saveAnirecModel(trained, dir);

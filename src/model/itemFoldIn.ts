@@ -1,7 +1,8 @@
 /**
  * Item fold-in: a vector and bias for an anime the trained model does not know, from the members who
  * rated it, against their stored (folded) vectors. The mirror of a member's fold-in: regularised least
- * squares through the explicit model's sigmoid, solved by Gauss-Newton, with the members' vectors as the
+ * squares through the explicit model's link (its sigmoid, or the Bayesian model's linear link, where one
+ * Gauss-Newton step is the exact ridge solution), solved by Gauss-Newton, with the members' vectors as the
  * frozen side, pulled towards a prior from the anime's genres and type (the mean [q, b] of the model's
  * anime that share them). The implicit side gets a ridge solve of "every rater watched it" against the
  * raters' implicit vectors, towards the same kind of prior.
@@ -11,6 +12,7 @@
  */
 import type { Catalogue } from '../data/types.js';
 import { AnirecComposite, type AnirecModel, type AnirecUser } from './anirecComposite.js';
+import type { ExplicitLink } from './composite/explicitPart.js';
 import { solveCholesky } from './linalg.js';
 import type { FoldedUser, Neighbour } from './types.js';
 
@@ -22,8 +24,10 @@ export interface ItemSpace {
   explicitDim: number;
   explicitFactors: Float32Array;
   explicitBias: Float32Array;
-  /** rating = lo + (hi - lo) * sigmoid(mu + b_u + b_i + v·q). */
+  /** rating = lo + (hi - lo) * sigmoid(mu + b_u + b_i + v·q), or with a linear link mu + b_u + b_i + v·q (clipped to lo..hi when served). */
   mu: number;
+  /** The explicit model's link (absent: sigmoid). */
+  link?: ExplicitLink;
   lo: number;
   hi: number;
   implicitDim: number;
@@ -50,6 +54,7 @@ export function itemSpaceOf(model: AnirecModel): ItemSpace | undefined {
     mu: explicit.globalOffset,
     lo: explicit.scale.lo,
     hi: explicit.scale.hi,
+    link: explicit.link,
     implicitDim: implicit.dim,
     implicitFactors: implicit.exportState().itemFactors,
     ratingCount: model.ratingCount,
@@ -144,9 +149,15 @@ export function foldInItem(
       const { vector: v, bias: bu } = users[k]!;
       let z = space.mu + bu + x[de]!;
       for (let d = 0; d < de; d++) z += x[d]! * v[d]!;
-      const s = 1 / (1 + Math.exp(-z));
-      const residual = scored[k]!.score - (space.lo + span * s);
-      const slope = span * s * (1 - s);
+      let residual: number, slope: number;
+      if (space.link === 'linear') {
+        residual = scored[k]!.score - z;
+        slope = 1;
+      } else {
+        const s = 1 / (1 + Math.exp(-z));
+        residual = scored[k]!.score - (space.lo + span * s);
+        slope = span * s * (1 - s);
+      }
       for (let d = 0; d < de; d++) J[d] = slope * v[d]!;
       J[de] = slope;
       for (let a = 0; a < n; a++) {
@@ -188,11 +199,16 @@ function dot(a: ArrayLike<number>, ao: number, b: ArrayLike<number>, bo: number,
   return s;
 }
 
+/** The rating of a logit, unclipped (the ranking's rating term): the link of the space. */
+function linkRating(space: ItemSpace, z: number): number {
+  return space.link === 'linear' ? z : space.lo + (space.hi - space.lo) / (1 + Math.exp(-z));
+}
+
 /** The member's predicted rating of a folded anime (the explicit model's formula). */
 export function predictFoldedItem(space: ItemSpace, user: FoldedUser, item: FoldedItem): number {
   const u = (user as AnirecUser).explicit;
   const z = space.mu + u.bias + item.bias + dot(u.vector, 0, item.explicit, 0, space.explicitDim);
-  return Math.min(space.hi, space.lo + (space.hi - space.lo) / (1 + Math.exp(-z)));
+  return Math.max(space.lo, Math.min(space.hi, linkRating(space, z)));
 }
 
 /**
@@ -208,11 +224,11 @@ export function scoreFoldedItems(space: ItemSpace, user: FoldedUser, items: read
   let max = 0;
   for (let i = 0; i < space.nItems; i++) max = Math.max(max, dot(xu, 0, space.implicitFactors, i * di, di));
   const scale = max > 0 ? 1 / max : 0;
-  const { lo, hi, mu } = space;
+  const { mu } = space;
   const u = person.explicit;
   items.forEach((item, j) => {
     const z = mu + u.bias + item.bias + dot(u.vector, 0, item.explicit, 0, space.explicitDim);
-    const rating = lo + (hi - lo) / (1 + Math.exp(-z));
+    const rating = linkRating(space, z);
     out[j] = dot(xu, 0, item.implicit, 0, di) * scale + space.beta * (rating - person.mean);
   });
   return out;

@@ -1,7 +1,8 @@
 /**
  * The model folder (ANIREC_MODEL_DIR), written atomically: everything goes to DIR.tmp-xxx first and is
  * renamed into place at the end, so a crash never leaves half a model where the bot looks.
- *   explicit/        the embedding model (TF.js LayersModel files: model.json + weights, see embedding/)
+ *   explicit/        the explicit model as a TF.js LayersModel (model.json + weights): the embedding model
+ *                    (see embedding/), or the Bayesian model (bayes/tfFormat.ts; anirec-bayes.json beside it)
  *   implicit.json    the WRMF model's header; implicit.bin its float32 arrays (see implicit/persistence.ts)
  *   ease.json        the item-item (EASE) part's header; ease.bin its weights (see itemItem/persistence.ts);
  *                    absent in models saved before it, which then rank by WRMF alone
@@ -16,7 +17,9 @@ import { catalogueFromAnime } from '../data/catalogue.js';
 import type { Anime } from '../data/types.js';
 import { ModelInvalidError, ModelMissingError } from '../errors.js';
 import { AnirecComposite, DEFAULT_BLEND, type AnirecModel, type BlendParams, type ModelInfo } from './anirecComposite.js';
-import { loadEmbeddingModel, saveEmbeddingModel } from './embedding/index.js';
+import { BAYES_METADATA_JSON, BayesExplicit, loadBayesModel, saveBayesModel } from './bayes/index.js';
+import type { ExplicitPart } from './composite/explicitPart.js';
+import { EmbeddingModel, loadEmbeddingModel, saveEmbeddingModel } from './embedding/index.js';
 import { ImplicitModel, loadImplicitState, saveImplicitState } from './implicit/index.js';
 import { loadEaseState, saveEaseState } from './itemItem/index.js';
 
@@ -47,7 +50,7 @@ export async function saveAnirecModel(model: AnirecModel, dir: string): Promise<
   // mkdtemp makes the folder private (0700); a model folder is as readable as any other.
   await chmod(tmp, 0o755);
   try {
-    await saveEmbeddingModel(composite.explicit, join(tmp, EXPLICIT_DIR));
+    await saveExplicit(composite.explicit, join(tmp, EXPLICIT_DIR));
     await saveImplicitState(composite.implicit.exportState(), tmp);
     if (composite.ease !== undefined) await saveEaseState(composite.ease, tmp);
     await writeFile(join(tmp, CATALOGUE_FILE), JSON.stringify({ anime: composite.catalogue.anime }) + '\n');
@@ -73,6 +76,18 @@ export async function saveAnirecModel(model: AnirecModel, dir: string): Promise<
   }
 }
 
+async function saveExplicit(explicit: ExplicitPart, dir: string): Promise<void> {
+  if (explicit instanceof BayesExplicit) await saveBayesModel(explicit.toBayesModel(), dir);
+  else if (explicit instanceof EmbeddingModel) await saveEmbeddingModel(explicit, dir);
+  else throw new ModelInvalidError(explicit.name, 'only the embedding and bayes models can be saved as the explicit part');
+}
+
+/** The Bayesian model's folder has its metadata file beside the graph; any other is the embedding model's. */
+async function loadExplicit(dir: string): Promise<ExplicitPart> {
+  if (existsSync(join(dir, BAYES_METADATA_JSON))) return new BayesExplicit(await loadBayesModel(dir));
+  return loadEmbeddingModel(dir);
+}
+
 async function readJson<T>(path: string): Promise<T> {
   try {
     return JSON.parse(await readFile(path, 'utf8')) as T;
@@ -92,7 +107,7 @@ export async function loadAnirecModel(dir: string): Promise<AnirecComposite> {
   if (items.popularity.length !== nItems || items.ratingCount.length !== nItems) {
     throw new ModelInvalidError(join(root, ITEMS_FILE), `holds ${items.popularity.length} anime, the catalogue ${nItems}`);
   }
-  const explicit = await loadEmbeddingModel(join(root, EXPLICIT_DIR));
+  const explicit = await loadExplicit(join(root, EXPLICIT_DIR));
   const implicitState = await loadImplicitState(root);
   if (implicitState.nItems !== nItems) {
     throw new ModelInvalidError(root, `the implicit model knows ${implicitState.nItems} anime, the catalogue ${nItems}`);

@@ -117,7 +117,7 @@ export const MODELS: readonly ModelEntry[] = [
       return new (mod.BayesModel as new () => Recommender)();
     },
   },
-  { name: 'anirec', summary: 'the composite the bot serves: explicit embedding + WRMF', create: async () => new AnirecAdapter() },
+  { name: 'anirec', summary: 'the composite the bot serves: the explicit model validation picks (embedding, hybrid or bayes) + WRMF + EASE', create: async () => new AnirecAdapter() },
   { name: 'funk-svd', summary: "Surprise's SVD: biased MF by SGD (100 factors, 20 epochs), fold-in by ridge", create: eager(() => new FunkSvd()) },
   { name: 'svdpp', summary: "Surprise's SVD++: SVD plus implicit factors of every row a user has (watched included)", create: eager(() => new SvdPp()) },
   { name: 'libmf', summary: 'LIBMF (npm libmf), 32 factors, λ and iterations tuned on validation, refitted on train + validation', create: eager(() => new Libmf()) },

@@ -1,5 +1,5 @@
 /**
- * Titles as people type them (test/fixtures/typedTitles.ts), through every front-end of the application
+ * Titles as people type them (support/typedTitles.ts), through every front-end of the application
  * a fresh clone serves: the demo set's model with the merged catalogue, composed as `anirec start` and
  * `anirec web` compose it. Autocomplete's first choice, /rate and the web page's search must agree and
  * give the anime meant for at least 95% of them.

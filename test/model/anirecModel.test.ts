@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { makeSplits } from '../../src/data/splits.js';
 import { WATCHED, type Dataset, type Ratings } from '../../src/data/types.js';
 import { ModelMissingError } from '../../src/errors.js';
-import { defaultExplicitKinds, HYBRID_MAX_ROWS, loadAnirecModel, saveAnirecModel, trainAnirecModel, type AnirecUser } from '../../src/model/anirecModel.js';
+import { BAYES_MAX_ROWS, defaultExplicitKinds, HYBRID_MAX_ROWS, loadAnirecModel, saveAnirecModel, trainAnirecModel, type AnirecUser } from '../../src/model/anirecModel.js';
 import { hitsTopK } from '../../src/model/tuneBlend.js';
 import type { Profile } from '../../src/model/types.js';
 import { makePlanted } from '../../support/planted.js';
@@ -93,10 +93,13 @@ describe('the anirec composite model', () => {
   it('given training then beta was tuned on validation users and the metrics are recorded', () => {
     const m = model.info.metrics;
     expect(Object.keys(m).sort()).toEqual(
-      ['embeddingValidationRmse', 'hybridValidationRmse', 'testRmse', 'trainSeconds', 'validationHitAt10', 'validationHitAt10ImplicitOnly', 'validationHitAt10Popularity', 'validationRmse', 'validationUsers'].sort(),
+      ['bayesValidationRmse', 'embeddingValidationRmse', 'hybridValidationRmse', 'testRmse', 'trainSeconds', 'validationHitAt10', 'validationHitAt10ImplicitOnly', 'validationHitAt10Popularity', 'validationRmse', 'validationUsers'].sort(),
     );
-    expect(m.validationRmse).toBe(Math.min(m.embeddingValidationRmse!, m.hybridValidationRmse!));
-    expect(model.info.explicitModel).toBe(m.embeddingValidationRmse! <= m.hybridValidationRmse! ? 'embedding' : 'hybrid');
+    // The lowest validation RMSE wins (the first tried on a tie); the test rows choose nothing.
+    const tried = (['embedding', 'hybrid', 'bayes'] as const).map((kind) => ({ kind, rmse: m[`${kind}ValidationRmse`]! }));
+    const best = tried.reduce((a, b) => (b.rmse < a.rmse ? b : a));
+    expect(m.validationRmse).toBe(best.rmse);
+    expect(model.info.explicitModel).toBe(best.kind);
     expect(m.validationHitAt10).toBeGreaterThanOrEqual(m.validationHitAt10ImplicitOnly!);
     expect(model.info.params.blend).toEqual(model.blend);
     expect(model.info.dataFingerprint).toBe('planted-11');
@@ -117,7 +120,7 @@ describe('the anirec composite model', () => {
   it('given an exported person then importing them gives the same predictions and ranking', () => {
     const person = model.foldIn(tasteProfile(2, 0));
     const vector = model.exportUser(person);
-    // Version 2: the member's known anime follow the vectors (the item-item part ranks from them).
+    // Version 2 (4 for the linear bayes part): the member's known anime follow the vectors (the item-item part ranks from them).
     expect(vector.length).toBe(4 + model.explicit.dim + model.implicit.dim + (person as AnirecUser).items!.length);
     const back = model.importUser(Float32Array.from(vector)) as AnirecUser;
     expect(scores(back)).toEqual(scores(person));
@@ -126,8 +129,10 @@ describe('the anirec composite model', () => {
   });
 
   it('given a stored vector of the wrong size then importUser says to fold in again', () => {
+    // The bayes part (dim 16, linear link: version 4) won on this planted set.
+    expect(model.info.explicitModel).toBe('bayes');
     expect(() => model.importUser(new Float32Array(3))).toThrowErrorMatchingInlineSnapshot(
-      `[ModelFitError: a stored person vector of length 3 does not fit this model (expected version 2, at least 20); fold the person in again]`,
+      `[ModelFitError: a stored person vector of length 3 does not fit this model (expected version 4, at least 28); fold the person in again]`,
     );
   });
 
@@ -229,11 +234,18 @@ describe('defaultExplicitKinds', () => {
   };
   const all = (n: number) => Uint32Array.from({ length: n }, (_, i) => i);
 
-  it('given fewer explicit training ratings than HYBRID_MAX_ROWS then both explicit models are tried', () => {
-    expect(defaultExplicitKinds(ratingsOf(HYBRID_MAX_ROWS - 1, 5), all(HYBRID_MAX_ROWS + 4))).toEqual(['embedding', 'hybrid']);
+  it('given fewer explicit training ratings than HYBRID_MAX_ROWS then every explicit model is tried', () => {
+    expect(defaultExplicitKinds(ratingsOf(HYBRID_MAX_ROWS - 1, 5), all(HYBRID_MAX_ROWS + 4))).toEqual(['embedding', 'hybrid', 'bayes']);
   });
 
-  it('given HYBRID_MAX_ROWS explicit training ratings then only the plain embedding is trained (watched rows do not count)', () => {
-    expect(defaultExplicitKinds(ratingsOf(HYBRID_MAX_ROWS, 0), all(HYBRID_MAX_ROWS))).toEqual(['embedding']);
+  it('given HYBRID_MAX_ROWS explicit training ratings then the hybrid is not trained (watched rows do not count)', () => {
+    const kinds = defaultExplicitKinds(ratingsOf(HYBRID_MAX_ROWS, 0), all(HYBRID_MAX_ROWS));
+    expect(kinds).not.toContain('hybrid');
+    expect(kinds).toContain('embedding');
+  });
+
+  it('given BAYES_MAX_ROWS explicit training ratings then the bayes model is not trained', () => {
+    expect(defaultExplicitKinds(ratingsOf(BAYES_MAX_ROWS, 0), all(BAYES_MAX_ROWS))).toEqual(['embedding']);
+    expect(defaultExplicitKinds(ratingsOf(BAYES_MAX_ROWS - 1, 0), all(BAYES_MAX_ROWS - 1))).toContain('bayes');
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Training data for model tests: a planted set (test/fixtures/planted.ts) split by the project's own
+ * Training data for model tests: a planted set (support/planted.ts) split by the project's own
  * makeSplits, plus one anime appended to the catalogue that nobody rated (the "unknown anime").
  */
 import { makeSplits } from '../../src/data/splits.js';

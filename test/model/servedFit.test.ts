@@ -11,6 +11,7 @@ import { WATCHED, type Dataset } from '../../src/data/types.js';
 import { allRowsSplits, loadAnirecModel, saveAnirecModel, trainAnirecModel, type ModelSelection } from '../../src/model/anirecModel.js';
 import { trainTables } from '../../src/model/embedding/trainer.js';
 import { DEFAULT_TRAIN_OPTIONS } from '../../src/model/embedding/options.js';
+import type { EmbeddingModel } from '../../src/model/embedding/index.js';
 import { makePlanted } from '../../support/planted.js';
 
 const planted = makePlanted({ users: 300, anime: 90, groups: 3, ratingsPerUser: 25, seed: 21 });
@@ -67,7 +68,7 @@ describe('the served model (anirec train)', () => {
     expect(selection.schedule.epochs.length).toBeGreaterThan(0);
     expect(selection.schedule.epochs[0]).toBeGreaterThan(0);
     // The replayed fit ran exactly the chosen epochs (no early stopping without validation).
-    const ran = served.explicit.report.curve!.length;
+    const ran = (served.explicit as EmbeddingModel).report.curve!.length;
     expect(ran).toBe(selection.schedule.epochs.reduce((a, b) => a + b, 0));
     const loaded = await loadAnirecModel(dir);
     expect(loaded.info.params.selection).toEqual(selection);

@@ -1,5 +1,5 @@
 /**
- * A REAL anirec model trained on a small planted data set (test/fixtures/planted.ts), for the bot's
+ * A REAL anirec model trained on a small planted data set (support/planted.ts), for the bot's
  * tests: small and fast (one explicit kind, few epochs, one thread). Trained once per test file.
  */
 import { mkdtempSync } from 'node:fs';

@@ -10,7 +10,8 @@ import { loadMergedCatalogue } from '../../data/mergedCatalogue.js';
 import { withMemberRatings } from '../../data/memberRatings.js';
 import { dropTrainedUsers } from '../../model/dropTrainedUsers.js';
 import { readStoreMembers } from '../../store/readStoreMembers.js';
-import { computeRmse, DEFAULT_SPLIT_SEED, HYBRID_MAX_ROWS, type TrainAnirecOptions } from '../../model/anirecModel.js';
+import { BAYES_MAX_ROWS, computeRmse, DEFAULT_SPLIT_SEED, HYBRID_MAX_ROWS, type TrainAnirecOptions } from '../../model/anirecModel.js';
+import type { ExplicitKind } from '../../model/anirecComposite.js';
 import { makeSplits } from '../../data/splits.js';
 import type { Dataset } from '../../data/types.js';
 import { DEFAULT_TRAIN_OPTIONS as D } from '../../model/embedding/index.js';
@@ -39,8 +40,9 @@ Options:
   --seed N          seed of initialisation and shuffling (default ${D.seed}); with --threads 1 a run repeats exactly
   --without-members train on the data folder alone (by default the ratings store's members, ANIREC_STORE_URL,
                     join as extra users, so anime newer than anime.csv that they rated get real vectors)
-  --explicit KIND   embedding, hybrid or best (default best: below ${HYBRID_MAX_ROWS.toLocaleString('en')} explicit
-                    training ratings both are trained and the lower validation RMSE wins; above, embedding)
+  --explicit KIND   embedding, hybrid, bayes or best (default best: every kind its size allows is trained
+                    and the lowest validation RMSE wins: hybrid below ${HYBRID_MAX_ROWS.toLocaleString('en')} explicit
+                    training ratings, bayes below ${BAYES_MAX_ROWS.toLocaleString('en')}; the embedding always)
 `;
 
 /** trainDefaultModel's hooks that add the store's members as users and drop their vectors before saving. */
@@ -106,7 +108,7 @@ const command: Subcommand = {
     const threads = intOption('threads', args.threads, config.threads, 0, 64);
     const seed = intOption('seed', args.seed, D.seed, 0, 2 ** 31 - 1);
     const kind = args.explicit ?? 'best';
-    if (!['embedding', 'hybrid', 'best'].includes(kind)) throw new InvalidOptionError('--explicit', `"${kind}" is not embedding, hybrid or best`);
+    if (!['embedding', 'hybrid', 'bayes', 'best'].includes(kind)) throw new InvalidOptionError('--explicit', `"${kind}" is not embedding, hybrid, bayes or best`);
     const source = chooseTrainSource(config, args.data, args.model);
     const modelDir = source.modelDir;
     if (source.kind === 'demo') process.stderr.write(`anirec train: ${config.dataDir} holds no data: training on the demo set (${source.dataDir})\n`);
@@ -117,7 +119,7 @@ const command: Subcommand = {
       train: {
         explicit: { ...explicit, threads, seed },
         implicit: { threads, seed },
-        ...(kind === 'best' ? {} : { explicitKinds: [kind as 'embedding' | 'hybrid'] }),
+        ...(kind === 'best' ? {} : { explicitKinds: [kind as ExplicitKind] }),
       },
     });
     const m = model.info.metrics;

@@ -6,13 +6,17 @@
  * every anime's row, then α from the residuals. O(rows x k²) a sweep, k = dim + 1.
  * After a burn-in, sweeps are kept: the model predicts with their average (or the average of their
  * factors). With validation rows, every candidate burn-in is followed sweep by sweep, so validation
- * picks both the burn-in and how many samples to keep in one run. One thread, seeded: a run repeats.
+ * picks both the burn-in and how many samples to keep in one run. The rows of a side are drawn on
+ * options.threads threads (rowPool.ts), each from its own seeded stream, so a seeded run repeats exactly
+ * at any thread count; the hyperpriors, α and the feature blocks are drawn on the main thread.
  */
+import { availableParallelism } from 'node:os';
 import { createRandom, gaussian } from '../../random.js';
 import type { Csr } from '../sparse.js';
 import { sampleGamma } from './distributions.js';
-import { rowScratch, sampleRow } from './gaussianRow.js';
-import { createImplicitState, refreshMemberStats, sampleImplicit } from './implicitBlock.js';
+import { RowPool, shared } from './rowPool.js';
+import type { SideArrays } from './rowDraws.js';
+import { createImplicitState, gramSums, sampleImplicit, statsArrays } from './implicitBlock.js';
 import type { BayesOptions } from './options.js';
 import { initialHyper, resampleHyper, type Hyper } from './wishart.js';
 
@@ -60,6 +64,8 @@ export interface SweepRecord {
   sweep: number;
   alpha: number;
   seconds: number;
+  /** Of which drawing the two sides' rows (the part on every thread). */
+  drawSeconds?: number;
   /** Validation RMSE of this sweep's sample alone, and of the averages from each candidate burn-in. */
   sampleRmse?: number;
   averagedRmse?: Record<string, number>;
@@ -76,6 +82,8 @@ export interface ChainResult {
   /** The same choice judged by the posterior-mean factors instead of averaged predictions. */
   meanFactorRmse?: number;
   seconds: number;
+  /** Threads that drew the rows (the main one included). */
+  threads: number;
 }
 
 const clamp = (x: number) => (x < 1 ? 1 : x > 10 ? 10 : x);
@@ -112,28 +120,42 @@ interface Accumulator {
  * Runs the chain. fixed: replay (burnIn, sweeps) with no validation; otherwise every burn-in of the
  * grid is followed and the best (burn-in, last sweep) on validation is returned (its averages).
  */
-export function runChain(input: ChainInput, options: BayesOptions, fixed?: { burnIn: number; sweeps: number }): ChainResult {
+export async function runChain(input: ChainInput, options: BayesOptions, fixed?: { burnIn: number; sweeps: number }): Promise<ChainResult> {
   const started = performance.now();
-  const { byUser, byItem, globalMean } = input;
+  const { globalMean } = input;
+  const threads = resolveThreads(options.threads, input.byUser.indices.length);
+  // Workers see only shared memory: the arrays the row draws read or write are copied into it.
+  const share = <T extends Float64Array | Float32Array | Int32Array | Uint32Array>(a: T): T => (threads > 1 ? shared(a) : a);
+  const shareCsr = (c: Csr): Csr => (threads > 1 ? { ...c, indptr: shared(c.indptr), indices: shared(c.indices), values: shared(c.values) } : c);
+  const byUser = shareCsr(input.byUser);
+  const byItem = shareCsr(input.byItem);
   const nUsers = byUser.nRows, nItems = byItem.nRows;
   const k = options.dim + 1;
   const random = createRandom(options.seed);
   const log = options.log ?? (() => {});
-  const users = new Float64Array(nUsers * k);
-  const items = new Float64Array(nItems * k);
+  const users = share(new Float64Array(nUsers * k));
+  const items = share(new Float64Array(nItems * k));
   for (let r = 0; r < nUsers; r++) for (let d = 0; d < k - 1; d++) users[r * k + d] = gaussian(random) * options.initScale;
   for (let r = 0; r < nItems; r++) for (let d = 0; d < k - 1; d++) items[r * k + d] = gaussian(random) * options.initScale;
-  const userCounts = Int32Array.from({ length: nUsers }, (_, u) => byUser.indptr[u + 1]! - byUser.indptr[u]!);
-  const itemCounts = Int32Array.from({ length: nItems }, (_, i) => byItem.indptr[i + 1]! - byItem.indptr[i]!);
+  const userCounts = share(Int32Array.from({ length: nUsers }, (_, u) => byUser.indptr[u + 1]! - byUser.indptr[u]!));
+  const itemCounts = share(Int32Array.from({ length: nItems }, (_, i) => byItem.indptr[i + 1]! - byItem.indptr[i]!));
   const userHyper = initialHyper(k, options.mapPrecision);
   const itemHyper = initialHyper(k, options.mapPrecision);
   let alpha = 1;
   const dim = k - 1;
   const implicit = options.implicit && input.history ? createImplicitState(input.history.byUser, input.history.byItem, dim) : undefined;
+  if (implicit) {
+    implicit.s = share(implicit.s);
+    implicit.gram = share(implicit.gram);
+    implicit.grad = share(implicit.grad);
+    implicit.sums = share(implicit.sums);
+    implicit.c = share(implicit.c);
+    implicit.members = shareCsr(implicit.members);
+  }
   const yHyper = initialHyper(dim, options.mapPrecision);
   const inHistory = implicit ? (j: number) => implicit.members.indptr[j + 1]! > implicit.members.indptr[j]! : () => false;
   // Members as predictions see them: p_u + s_u (the same array as users without the implicit block).
-  const effUsers = implicit ? new Float64Array(nUsers * k) : users;
+  const effUsers = implicit ? share(new Float64Array(nUsers * k)) : users;
   const refreshEffective = () => {
     if (!implicit) return;
     effUsers.set(users);
@@ -141,15 +163,36 @@ export function runChain(input: ChainInput, options: BayesOptions, fixed?: { bur
   };
   // The anime side's twin (the hybrid's genre and type rows, sampled): q_i' = q_i + |F(i)|^-1/2 Σ_f w_f.
   const featureBlock = options.itemFeatures && input.features ? createImplicitState(input.features.byItem, input.features.byFeature, dim) : undefined;
+  if (featureBlock) {
+    featureBlock.s = share(featureBlock.s);
+    featureBlock.gram = share(featureBlock.gram);
+    featureBlock.grad = share(featureBlock.grad);
+    featureBlock.sums = share(featureBlock.sums);
+    featureBlock.c = share(featureBlock.c);
+    featureBlock.members = shareCsr(featureBlock.members);
+  }
   const wHyper = initialHyper(dim, options.mapPrecision);
   const hasItems = featureBlock ? (f: number) => featureBlock.members.indptr[f + 1]! > featureBlock.members.indptr[f]! : () => false;
-  const effItems = featureBlock ? new Float64Array(nItems * k) : items;
+  const effItems = featureBlock ? share(new Float64Array(nItems * k)) : items;
   const refreshEffectiveItems = () => {
     if (!featureBlock) return;
     effItems.set(items);
     for (let i = 0; i < nItems; i++) for (let d = 0; d < dim; d++) effItems[i * k + d] = effItems[i * k + d]! + featureBlock.s[i * dim + d]!;
   };
-  const scratch = rowScratch(k);
+  const itemSse = share(new Float64Array(nItems));
+  const sides: SideArrays[] = [
+    { mine: users, other: effItems, indptr: byUser.indptr, indices: byUser.indices, values: byUser.values, counts: userCounts, shift: implicit?.s ?? null, sse: null },
+    { mine: items, other: effUsers, indptr: byItem.indptr, indices: byItem.indices, values: byItem.values, counts: itemCounts, shift: featureBlock?.s ?? null, sse: itemSse },
+  ];
+  // The feature blocks' statistics: [0] the anime's genre block (over byItem), [1] the members' implicit block.
+  const stats = [
+    featureBlock ? statsArrays(featureBlock, byItem, effItems, effUsers) : undefined,
+    implicit ? statsArrays(implicit, byUser, effUsers, effItems) : undefined,
+  ].filter((a) => a !== undefined);
+  const featureStats = featureBlock ? 0 : -1;
+  const implicitStats = implicit ? (featureBlock ? 1 : 0) : -1;
+  const sums = [featureBlock ? gramSums(featureBlock) : undefined, implicit ? gramSums(implicit) : undefined].filter((g) => g !== undefined);
+  const pool = await RowPool.start(threads, k, sides, stats, sums);
   const validation = fixed ? undefined : input.validation;
   const maxSweeps = fixed ? fixed.sweeps : options.maxSweeps;
   const grid = fixed ? [fixed.burnIn] : [...new Set(options.burnInGrid.filter((b) => b >= 0 && b < maxSweeps))].sort((a, b) => a - b);
@@ -168,32 +211,44 @@ export function runChain(input: ChainInput, options: BayesOptions, fixed?: { bur
   const ratedUser = (r: number) => userCounts[r]! > 0;
   const ratedItem = (r: number) => itemCounts[r]! > 0;
 
+  try {
   for (let sweep = 1; sweep <= maxSweeps; sweep++) {
     const t0 = performance.now();
     // Warm-up: conditional means under a fixed ridge; then Gibbs proper.
     const warm = sweep <= options.mapSweeps;
     const draw = warm ? null : random;
+    // Each side's seed for this sweep comes from the main stream; its rows' streams from that seed.
+    const sideSeed = () => (warm ? 0 : Math.floor(random() * 4294967296));
     if (!warm) resampleHyper(userHyper, users, nUsers, ratedUser, options.prior, random);
-    sweepSide(users, effItems, byUser, userCounts, userHyper, draw, false, implicit?.s);
+    const d0 = performance.now();
+    await pool.run(0, nUsers, { k, globalMean, alpha, hyper: userHyper, draw: !warm, seed: sideSeed() });
+    let drawSeconds = (performance.now() - d0) / 1000;
     refreshEffective();
     if (!warm) resampleHyper(itemHyper, items, nItems, ratedItem, options.prior, random);
-    const sse = sweepSide(items, effUsers, byItem, itemCounts, itemHyper, draw, true, featureBlock?.s);
+    const d1 = performance.now();
+    await pool.run(1, nItems, { k, globalMean, alpha, hyper: itemHyper, draw: !warm, seed: sideSeed() });
+    drawSeconds += (performance.now() - d1) / 1000;
+    // Summed in row order: the same total whichever thread drew which row.
+    let sse = 0;
+    for (let i = 0; i < nItems; i++) sse += itemSse[i]!;
     refreshEffectiveItems();
     if (!warm) alpha = sampleGamma(options.noiseShape + byItem.indices.length / 2, options.noiseRate + sse / 2, random);
     if (featureBlock) {
       if (!warm) resampleHyper(wHyper, featureBlock.y, featureBlock.members.nRows, hasItems, options.prior, random, true);
-      refreshMemberStats(featureBlock, byItem, effItems, effUsers, k, globalMean);
-      sampleImplicit(featureBlock, alpha, wHyper, draw);
+      await pool.memberStats(featureStats, nItems, globalMean);
+      await pool.gramSums(featureStats, featureBlock.members.nRows);
+      sampleImplicit(featureBlock, alpha, wHyper, draw, true);
       refreshEffectiveItems();
     }
     if (implicit) {
       if (!warm) resampleHyper(yHyper, implicit.y, nItems, inHistory, options.prior, random, true);
-      refreshMemberStats(implicit, byUser, effUsers, effItems, k, globalMean);
-      sampleImplicit(implicit, alpha, yHyper, draw);
+      await pool.memberStats(implicitStats, nUsers, globalMean);
+      await pool.gramSums(implicitStats, nItems);
+      sampleImplicit(implicit, alpha, yHyper, draw, true);
       refreshEffective();
     }
 
-    const record: SweepRecord = { sweep, alpha, seconds: 0 };
+    const record: SweepRecord = { sweep, alpha, seconds: 0, drawSeconds };
     for (const a of acc) {
       if (sweep <= a.burnIn) continue;
       a.count++;
@@ -249,7 +304,11 @@ export function runChain(input: ChainInput, options: BayesOptions, fixed?: { bur
     }
     record.seconds = (performance.now() - t0) / 1000;
     curve.push(record);
-    log(`bayes: sweep ${sweep}/${maxSweeps} α ${alpha.toFixed(3)} (noise sd ${(1 / Math.sqrt(alpha)).toFixed(3)})${record.sampleRmse !== undefined ? `, validation sample ${record.sampleRmse.toFixed(4)}, averaged ${Object.entries(record.averagedRmse!).map(([b, r]) => `${b}:${r.toFixed(4)}`).join(' ')}` : ''} (${record.seconds.toFixed(1)} s)`);
+    log(`bayes: sweep ${sweep}/${maxSweeps}${threads > 1 ? ` (${threads} threads)` : ''} α ${alpha.toFixed(3)} (noise sd ${(1 / Math.sqrt(alpha)).toFixed(3)})${record.sampleRmse !== undefined ? `, validation sample ${record.sampleRmse.toFixed(4)}, averaged ${Object.entries(record.averagedRmse!).map(([b, r]) => `${b}:${r.toFixed(4)}`).join(' ')}` : ''} (${record.seconds.toFixed(1)} s, rows ${drawSeconds.toFixed(1)} s)`);
+  }
+
+  } finally {
+    await pool.close();
   }
 
   const chosen: Chosen = validation && nVal > 0 ? best : (() => {
@@ -280,35 +339,18 @@ export function runChain(input: ChainInput, options: BayesOptions, fixed?: { bur
     sweeps: chosen.sweeps,
     ...(Number.isFinite(chosen.rmse) ? { validationRmse: chosen.rmse, meanFactorRmse: chosen.meanRmse } : {}),
     seconds: (performance.now() - started) / 1000,
+    threads: pool.threads,
   };
 
-  /**
-   * Samples every row of one side (conditional means when draw is null); returns the training SSE when
-   * asked (after the anime, the sweep's state). shift: the members' implicit parts, when drawing members.
-   * Rows nobody rated take their side's mean: their draws would be the prior's and average to it.
-   */
-  function sweepSide(mine: Float64Array, other: Float64Array, csr: Csr, counts: Int32Array, hyper: Hyper, draw: (() => number) | null, sse: boolean, shift?: Float64Array): number {
-    let total = 0;
-    for (let r = 0; r < csr.nRows; r++) {
-      if (counts[r] === 0) {
-        mine.set(hyper.mu, r * k);
-        continue;
-      }
-      const from = csr.indptr[r]!, to = csr.indptr[r + 1]!;
-      if (!sampleRow(other, csr.indices, csr.values, from, to, globalMean, alpha, hyper, scratch, mine, r * k, draw, shift, r * dim)) {
-        throw new Error(`the conditional of row ${r} is not positive definite`);
-      }
-      if (sse) {
-        for (let e = from; e < to; e++) {
-          let z = predictRow(other, mine, csr.indices[e]!, r, k, globalMean);
-          if (shift) for (let d = 0; d < dim; d++) z += shift[r * dim + d]! * other[csr.indices[e]! * k + d]!;
-          const residual = csr.values[e]! - z;
-          total += residual * residual;
-        }
-      }
-    }
-    return total;
-  }
+}
+
+/** Rows at which 0 (auto) threads means one per core: below it worker start-up outweighs the gain. */
+export const AUTO_THREADS_ROWS = 50_000;
+
+/** options.threads resolved: 0 is one per core from AUTO_THREADS_ROWS explicit rows up, else one. */
+export function resolveThreads(threads: number, explicitRows: number): number {
+  if (threads > 0) return Math.floor(threads);
+  return explicitRows >= AUTO_THREADS_ROWS ? Math.max(1, availableParallelism()) : 1;
 }
 
 function divide(sum: Float64Array, count: number): Float64Array {

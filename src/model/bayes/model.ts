@@ -46,7 +46,7 @@ function meanScore(data: TrainingData, rows: Uint32Array): number {
 }
 
 /** Runs the chain on `rows` of data (validation rows given: selection; else the fixed schedule). */
-export function fitChain(data: TrainingData, rows: Uint32Array, options: BayesOptions, validation?: Uint32Array, fixed?: { burnIn: number; sweeps: number }): ChainResult {
+export function fitChain(data: TrainingData, rows: Uint32Array, options: BayesOptions, validation?: Uint32Array, fixed?: { burnIn: number; sweeps: number }): Promise<ChainResult> {
   const byUser = buildCsr(data.ratings, rows, { by: 'user', explicitOnly: true, nUsers: data.nUsers });
   const byItem = buildCsr(data.ratings, rows, { by: 'item', explicitOnly: true, nUsers: data.nUsers });
   const history = options.implicit
@@ -86,16 +86,19 @@ export class BayesModel implements Recommender {
   readonly options: BayesOptions;
   private post: Posterior | undefined;
   private chosen: { burnIn: number; sweeps: number } | undefined;
+  /** userIx -> MyAnimeList user id of the rows fitted (what serving maps ids with). */
+  userIds: Int32Array = new Int32Array(0);
 
   constructor(options: Partial<BayesOptions> = {}) {
     this.options = resolveBayesOptions(options);
   }
 
   /** A model from a posterior read back from disk (tfFormat.ts). */
-  static fromPosterior(options: Partial<BayesOptions>, posterior: Posterior, schedule?: { burnIn: number; sweeps: number }): BayesModel {
+  static fromPosterior(options: Partial<BayesOptions>, posterior: Posterior, schedule?: { burnIn: number; sweeps: number }, userIds?: Int32Array): BayesModel {
     const model = new BayesModel(options);
     model.post = posterior;
     model.chosen = schedule;
+    if (userIds) model.userIds = userIds;
     return model;
   }
 
@@ -106,19 +109,20 @@ export class BayesModel implements Recommender {
     let result: ChainResult;
     const notes: Record<string, string | number> = { dim: o.dim, serve: o.serve };
     if (hasValidation) {
-      result = fitChain(data, data.splits.train, o, data.splits.validation);
+      result = await fitChain(data, data.splits.train, o, data.splits.validation);
       notes.chosenBurnIn = result.burnIn;
       notes.chosenSweeps = result.sweeps;
       notes.validationRmse = Number(result.validationRmse!.toFixed(5));
       notes.validationRmseMeanFactors = Number(result.meanFactorRmse!.toFixed(5));
       if (o.refitWithValidation) {
         const all = Uint32Array.from([...data.splits.train, ...data.splits.validation]);
-        result = fitChain(data, all, o, undefined, { burnIn: result.burnIn, sweeps: result.sweeps });
+        result = await fitChain(data, all, o, undefined, { burnIn: result.burnIn, sweeps: result.sweeps });
       }
     } else {
-      result = fitChain(data, data.splits.train, o, undefined, { burnIn: o.burnIn, sweeps: o.sweeps });
+      result = await fitChain(data, data.splits.train, o, undefined, { burnIn: o.burnIn, sweeps: o.sweeps });
     }
     this.post = result.posterior;
+    this.userIds = Int32Array.from(data.ratings.userIds.subarray(0, data.nUsers));
     this.chosen = { burnIn: result.burnIn, sweeps: result.sweeps };
     notes.alpha = Number(result.posterior.alpha.toFixed(4));
     return { seconds: (performance.now() - started) / 1000, notes };

@@ -51,6 +51,12 @@ export interface BayesOptions {
   serve: 'mean' | 'samples';
   /** 'samples' only: how many sampled tables are kept (spread evenly over the kept sweeps). */
   keptSamples: number;
+  /**
+   * Worker threads that draw the rows of one side (given the other side they are independent). Every row
+   * has its own seed, so a seeded run gives the same numbers at any thread count. 0: one per core from
+   * AUTO_THREADS_ROWS explicit rows up (gibbs.ts), else one.
+   */
+  threads: number;
   /** With validation rows: refit on train + validation with the chosen schedule (as LIBMF's peer does). */
   refitWithValidation: boolean;
   log?: (line: string) => void;
@@ -73,6 +79,7 @@ export const DEFAULT_BAYES_OPTIONS: Readonly<Omit<BayesOptions, 'log'>> = Object
   seed: 1,
   serve: 'mean',
   keptSamples: 8,
+  threads: 1,
   refitWithValidation: true,
 });
 

@@ -36,6 +36,8 @@ interface Metadata {
   itemCounts: number[];
   options: Omit<BayesOptions, 'log'>;
   schedule?: { burnIn: number; sweeps: number };
+  /** userIx -> MyAnimeList user id (absent in files saved before the model was served). */
+  userIds?: number[];
 }
 
 /** The graph: rating = min(10, max(1, μ + b_u + b_i + p_u·q_i)). */
@@ -116,7 +118,7 @@ export async function saveBayesModel(model: BayesModel, dir: string): Promise<vo
     format: FORMAT, k: p.k, nUsers: p.nUsers, nItems: p.nItems, globalMean: p.globalMean, alpha: p.alpha,
     userHyper: { mu: Array.from(p.userHyper.mu), lambda: Array.from(p.userHyper.lambda) },
     implicitItems: Array.from(p.implicitItems), userCounts: Array.from(p.userCounts), itemCounts: Array.from(p.itemCounts),
-    options, ...(model.schedule ? { schedule: model.schedule } : {}),
+    options, ...(model.schedule ? { schedule: model.schedule } : {}), userIds: Array.from(model.userIds),
   };
   await writeFile(join(dir, `${BAYES_METADATA_JSON}.tmp`), JSON.stringify(meta));
   for (const file of [BAYES_WEIGHTS_BIN, BAYES_MODEL_JSON, BAYES_METADATA_JSON]) await rename(join(dir, `${file}.tmp`), join(dir, file));
@@ -149,5 +151,5 @@ export async function loadBayesModel(dir: string): Promise<BayesModel> {
     userCounts: Int32Array.from(meta.userCounts), itemCounts: Int32Array.from(meta.itemCounts),
   };
   layers.dispose();
-  return BayesModel.fromPosterior({ ...meta.options, serve: 'mean' }, posterior, meta.schedule);
+  return BayesModel.fromPosterior({ ...meta.options, serve: 'mean' }, posterior, meta.schedule, Int32Array.from(meta.userIds ?? []));
 }

@@ -23,7 +23,7 @@ export function rankingScratch(nItems: number): RankingScratch {
   return { preference: new Float32Array(nItems), rating: new Float32Array(nItems), scores: new Float32Array(nItems), ease: new Float32Array(nItems) };
 }
 
-/** What the explicit rating of any anime needs for one person: the logit's start before b_i, and the sigmoid's range. */
+/** What the explicit rating of any anime needs for one person: the logit's start before b_i, and the link's range. */
 export interface PersonScale {
   vector: Float32Array;
   /** mu + the person's bias. */
@@ -31,19 +31,23 @@ export interface PersonScale {
   lo: number;
   hi: number;
   span: number;
+  /** The link is linear: the rating is the logit itself. */
+  linear: boolean;
 }
 
 export function personScale(t: ServingTables, user: AnirecUser): PersonScale {
-  return { vector: user.explicit.vector, base: t.mu + user.explicit.bias, lo: t.lo, hi: t.hi, span: t.hi - t.lo };
+  return { vector: user.explicit.vector, base: t.mu + user.explicit.bias, lo: t.lo, hi: t.hi, span: t.hi - t.lo, linear: t.link === 'linear' };
 }
 
 /**
  * The explicit model's predicted rating of anime i, unclipped (anime predicted past the top score keep
  * their order instead of tying): the same function as its own scoreItems, so scores are bit-identical.
+ * A linear link's rating is the logit itself (unbounded: recommend's bounds know it).
  */
 export function predictRating(t: ServingTables, s: PersonScale, i: number): number {
   const oq = i * t.stride + t.di;
-  return sigmoidRating(dotFrom(s.vector, 0, t.rows, oq, t.de, s.base + t.rows[oq + t.de]!), s.lo, s.span);
+  const z = dotFrom(s.vector, 0, t.rows, oq, t.de, s.base + t.rows[oq + t.de]!);
+  return s.linear ? z : sigmoidRating(z, s.lo, s.span);
 }
 
 /**

@@ -4,15 +4,17 @@
  * the pruned top-k needs.
  */
 import type { Catalogue } from '../../data/types.js';
-import type { EmbeddingModel } from '../embedding/index.js';
+import type { ExplicitLink, ExplicitPart } from './explicitPart.js';
 import type { ImplicitModel } from '../implicit/index.js';
 import { easeColumns, type EaseState } from '../itemItem/ease.js';
 import { buildGenreMasks, type GenreMasks } from './genreMask.js';
 
 export interface ServingTables {
   nItems: number;
-  /** The explicit model's mu (globalOffset) and the range [lo, hi] its sigmoid maps onto. */
+  /** The explicit model's mu (globalOffset) and the range [lo, hi] its link maps onto. */
   mu: number;
+  /** The explicit model's link: the ranking's rating term and recommend's bounds follow it. */
+  link: ExplicitLink;
   lo: number;
   hi: number;
   /** Implicit and explicit vector lengths. */
@@ -66,11 +68,13 @@ export interface ServingParts {
   mu: number;
   lo: number;
   hi: number;
+  /** Default 'sigmoid'. */
+  link?: ExplicitLink;
   /** The explicit model's served rating of a logit (clipped at the top score). */
   activate: (z: number) => number;
 }
 
-export function buildServingTables(catalogue: Catalogue, explicit: EmbeddingModel, implicit: ImplicitModel, ease?: EaseState): ServingTables {
+export function buildServingTables(catalogue: Catalogue, explicit: ExplicitPart, implicit: ImplicitModel, ease?: EaseState): ServingTables {
   const implicitState = implicit.exportState();
   const { lo, hi } = explicit.scale;
   const tables = servingTablesFrom({
@@ -85,6 +89,7 @@ export function buildServingTables(catalogue: Catalogue, explicit: EmbeddingMode
     mu: explicit.globalOffset,
     lo,
     hi,
+    link: explicit.link,
     activate: (z) => explicit.activate(z),
   });
   return ease === undefined ? tables : { ...tables, ease: { state: ease, column: easeColumns(ease) } };
@@ -114,6 +119,7 @@ export function servingTablesFrom(parts: ServingParts): ServingTables {
   return {
     nItems: n,
     mu,
+    link: parts.link ?? 'sigmoid',
     lo,
     hi,
     di,

@@ -1,6 +1,6 @@
 /** The composite model's public types and its default blend (re-exported by ../anirecComposite.ts). */
 import type { Catalogue } from '../../data/types.js';
-import type { EmbeddingFoldedUser, EmbeddingModel } from '../embedding/index.js';
+import type { ExplicitFoldedUser, ExplicitKind, ExplicitPart } from './explicitPart.js';
 import type { ImplicitModel, ImplicitUser } from '../implicit/index.js';
 import type { EaseState } from '../itemItem/ease.js';
 import type { FoldedUser, Neighbour, Profile, Recommender } from '../types.js';
@@ -12,7 +12,7 @@ export interface ModelInfo {
   backend: string;
   params: Record<string, unknown>;
   metrics: Record<string, number>;
-  explicitModel: 'embedding' | 'hybrid';
+  explicitModel: ExplicitKind;
 }
 
 /** What recommend may leave out: the person's own anime, and anime a filter (genre, type) rejects. */
@@ -39,7 +39,7 @@ export interface AnirecModel extends Recommender {
 /** A person as the composite sees them: both fold-ins plus their mean explicit rating. */
 export interface AnirecUser extends FoldedUser {
   readonly model: 'anirec';
-  readonly explicit: EmbeddingFoldedUser;
+  readonly explicit: ExplicitFoldedUser;
   readonly implicit: ImplicitUser;
   /** Mean of the person's 1..10 scores (the training mean when they gave none). */
   readonly mean: number;
@@ -67,7 +67,8 @@ export const NO_PROFILE = 'no known anime in the profile: ranked by popularity';
 
 export interface CompositeParts {
   catalogue: Catalogue;
-  explicit: EmbeddingModel;
+  /** The rating predictor: the embedding model (sigmoid link) or the Bayesian model (linear link). */
+  explicit: ExplicitPart;
   implicit: ImplicitModel;
   popularity: Float32Array;
   /** Explicit training ratings per itemIx (how far the embedding of an anime can be trusted). */

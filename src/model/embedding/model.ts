@@ -69,6 +69,8 @@ const ITEM_PENALTY_FLOOR = 20;
 
 export class EmbeddingModel implements Recommender {
   readonly name: 'embedding' | 'hybrid';
+  /** Ratings are lo + (hi - lo) sigmoid(logit): what the composite's ranking and bounds read. */
+  readonly link = 'sigmoid' as const;
   private readonly fitOptions: EmbeddingFitOptions;
   private state: EmbeddingState | undefined;
   private effective: EffectiveItems | undefined;

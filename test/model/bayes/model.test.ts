@@ -22,6 +22,21 @@ describe('BayesModel', () => {
     }
   });
 
+  it('given two threads then the fit with the implicit and anime feature blocks gives exactly the numbers of one thread', async () => {
+    const fit = async (threads: number) => {
+      const model = new BayesModel({ dim: 4, maxSweeps: 10, burnInGrid: [3], seed: 5, threads, implicit: true, itemFeatures: true });
+      await model.fit(data);
+      return model.posterior;
+    };
+    const one = await fit(1);
+    const two = await fit(2);
+    expect(one.implicitItems.length).toBeGreaterThan(0);
+    expect(Array.from(two.users)).toEqual(Array.from(one.users));
+    expect(Array.from(two.items)).toEqual(Array.from(one.items));
+    expect(Array.from(two.implicitItems)).toEqual(Array.from(one.implicitItems));
+    expect(two.alpha).toBe(one.alpha);
+  });
+
   it('folds a member in from their rows close to where the chain put them, and falls back without scores', async () => {
     const model = new BayesModel({ dim: 4, maxSweeps: 20, burnInGrid: [3], seed: 2, refitWithValidation: false });
     await model.fit(data);

@@ -98,6 +98,47 @@ describe('the pruned top-k', () => {
     expect(pruned).toBeGreaterThan(1000);
   });
 
+  it('given a linear link (the bayes part) then it equals full scoring for every beta, and the rating term is the unclipped logit', () => {
+    let pruned = 0;
+    let pastTop = 0;
+    for (const [seed, spread] of [[21, 1], [22, 8], [23, 0.3]] as const) {
+      const plain = randomTables(seed, { nItems: 400, di: 6, de: 5, zeroShare: 0.15, copyShare: 0.2, spread, link: 'linear' });
+      const t = seed === 21 ? plain : withEase(plain, seed);
+      expect(t.link).toBe('linear');
+      const rand = mulberry32(seed + 100);
+      const popularity = Float32Array.from({ length: t.nItems }, () => Math.floor(rand() * 5));
+      const scratch = rankingScratch(t.nItems);
+      for (let trial = 0; trial < 60; trial++) {
+        const user = randomUser(rand, t, trial % 17 === 0);
+        const beta = [0.1, 0, -0.4, 3, 0.02][trial % 5]!;
+        const easeWeight = [0, 0.75, 1, 0.3][trial % 4]!;
+        const person = t.ease === undefined ? user : { ...user, items: Int32Array.from({ length: 1 + (trial % 7) }, () => Math.floor(rand() * t.nItems)) };
+        const n = [1, 5, 10, 64, t.nItems + 3][trial % 5]!;
+        const exclude = Int32Array.from({ length: Math.floor(rand() * 30) }, () => Math.floor(rand() * t.nItems));
+        const full = new Float32Array(t.nItems);
+        scoreAll(t, person, beta, easeWeight, popularity, rankingScratch(t.nItems), full);
+        for (const i of exclude) full[i] = -Infinity;
+        const expected = Array.from(selectTopK(full, n), (itemIx) => ({ itemIx, score: full[itemIx]! }));
+        expect(prunedTopK(t, person, n, beta, easeWeight, popularity, scratch, { exclude })).toEqual(expected);
+        pruned += scratch.scores.filter((x) => Number.isNaN(x)).length;
+        if (trial === 1) {
+          const pref = new Float32Array(t.nItems);
+          const parts = new Float32Array(t.nItems);
+          fillParts(t, person, 0, pref, parts, new Float32Array(t.nItems));
+          for (let i = 0; i < t.nItems; i++) {
+            let z = t.mu + person.explicit.bias + t.rows[i * t.stride + t.di + t.de]!;
+            for (let d = 0; d < t.de; d++) z += person.explicit.vector[d]! * t.rows[i * t.stride + t.di + d]!;
+            expect(parts[i]).toBeCloseTo(z - person.mean, 4);
+            if (z > 10) pastTop++;
+          }
+        }
+      }
+    }
+    expect(pruned).toBeGreaterThan(1000);
+    // Some anime were predicted past 10 and kept their order (no clipping in the ranking).
+    expect(pastTop).toBeGreaterThan(0);
+  });
+
   it('given n of zero or less then it returns nothing', () => {
     const t = randomTables(2, { nItems: 20, di: 2, de: 2 });
     const user = randomUser(mulberry32(2), t);

@@ -19,7 +19,12 @@ export interface RandomTablesOptions {
   copyShare?: number;
   /** Spread of the vectors (large values saturate the sigmoid). */
   spread?: number;
+  /** The explicit part's link (default sigmoid); linear tables centre the logit on LINEAR_MU. */
+  link?: 'sigmoid' | 'linear';
 }
+
+/** mu of linear tables: a rating scale's middle, so some anime land past 10 and below 1. */
+export const LINEAR_MU = 6;
 
 export function randomTables(seed: number, o: RandomTablesOptions): ServingTables {
   const rand = mulberry32(seed);
@@ -40,8 +45,9 @@ export function randomTables(seed: number, o: RandomTablesOptions): ServingTable
     nItems: n, di, de, implicitFactors, explicitFactors, explicitBias,
     itemCount: Float32Array.from({ length: n }, () => Math.floor(rand() * 50)),
     genreIx: Array.from({ length: n }, () => Uint16Array.from({ length: Math.floor(rand() * 4) }, () => Math.floor(rand() * 40))),
-    mu: MU, lo: LO, hi: HI,
-    activate: (z) => servedRating(z, LO, HI, TOP),
+    ...(o.link === 'linear'
+      ? { mu: LINEAR_MU, lo: 1, hi: 10, link: 'linear' as const, activate: (z: number) => Math.min(10, Math.max(1, z)) }
+      : { mu: MU, lo: LO, hi: HI, activate: (z: number) => servedRating(z, LO, HI, TOP) }),
   });
 }
 
