@@ -29,6 +29,8 @@ export interface EmbedView {
   description?: string;
   fields?: EmbedField[];
   footer?: string;
+  /** A cover picture URL (the catalogue's, from AniList or Jikan); Discord fetches and shows it beside the embed. */
+  thumbnail?: string;
 }
 
 export interface ButtonView {
@@ -121,6 +123,7 @@ export function renderRecommendations(result: RecommendResult): ReplyView {
         title,
         ...(result.personalised ? {} : { description: 'You have not rated anything yet, so these are popular picks. Use /rate to get picks of your own.' }),
         fields,
+        ...coverOf(result.picks.map((p) => p.anime)),
       }),
     ],
   };
@@ -132,6 +135,7 @@ export function renderSimilar(result: SimilarResult): ReplyView {
       fitEmbed({
         title: `Like ${result.anime.name}`,
         url: result.anime.url,
+        ...coverOf([result.anime]),
         ...(result.restsOn !== undefined
           ? {
               description:
@@ -148,6 +152,12 @@ export function renderSimilar(result: SimilarResult): ReplyView {
   };
 }
 
+/** The cover of the first anime that has one, as an embed thumbnail. */
+function coverOf(anime: readonly AnimeView[]): { thumbnail?: string } {
+  const picture = anime.find((a) => a.picture !== undefined && /^https:\/\//.test(a.picture))?.picture;
+  return picture === undefined ? {} : { thumbnail: picture };
+}
+
 /** "rests on 3 member ratings", for anime the model learnt from members only. */
 function restsOnText(ratings: number | undefined): string {
   if (ratings === undefined) return '';
@@ -157,7 +167,10 @@ function restsOnText(ratings: number | undefined): string {
 export function renderSeasonal(result: SeasonalResult): ReplyView {
   const label = seasonLabel(result.season);
   if (result.picks.length === 0) {
-    return { content: result.total === 0 ? `No anime in the catalogue first aired in ${label}.` : `You have rated every anime of ${label}.`, ephemeral: true };
+    if (result.total > 0) return { content: `You have rated every anime of ${label}.`, ephemeral: true };
+    // Never a bare "nothing": past the catalogue's end, say where it ends and how to bring it up to date.
+    const ends = result.catalogueEnds === undefined ? '' : `: the catalogue ends at ${seasonLabel(result.catalogueEnds)}. Run \`anirec catalogue --update\` to fetch newer seasons from AniList`;
+    return { content: `No anime in the catalogue first aired in ${label}${ends}.`, ephemeral: true };
   }
   const fields = result.picks.map((pick, i) => {
     const basis =
@@ -176,6 +189,7 @@ export function renderSeasonal(result: SeasonalResult): ReplyView {
           ? `${result.total} anime first aired this season; the best for you first.`
           : `${result.total} anime first aired this season, in air order. Rate a few anime to get them ranked for you.`),
         fields,
+        ...coverOf(result.picks.map((p) => p.anime)),
       }),
     ],
   };

@@ -29,6 +29,11 @@ export async function seasonal(ctx: ServiceContext, userId: string, seasonText?:
     all = animeOf(season);
   }
   const emptySeason = newest !== undefined ? { emptySeason: asked } : {};
+  if (all.length === 0) {
+    const last = latestPremiereBefore(catalogue, '9999-12-31');
+    const ends = last === undefined ? undefined : seasonOfPremiere(last);
+    return { season, picks: [], total: 0, personalised: false, ...emptySeason, ...(ends !== undefined && ends.to < season.from ? { catalogueEnds: ends } : {}) };
+  }
   const member = await ctx.members.load(userId);
   await community?.items.ready;
   const unseen = all.filter((i) => !member?.rated.has(i));

@@ -75,6 +75,8 @@ export interface SeasonalResult {
   personalised: boolean;
   /** Set when this season was asked for by default and the catalogue has none of it yet: `season` is then its newest season. */
   emptySeason?: Season;
+  /** With no anime in the season asked and the catalogue ending before it: the newest season it knows. */
+  catalogueEnds?: Season;
 }
 
 export interface RatingEntry {

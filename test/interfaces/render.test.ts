@@ -7,10 +7,12 @@ import {
   renderRated,
   renderRatingsPage,
   renderRecommendations,
+  renderSeasonal,
   renderText,
   type EmbedView,
 } from '../../src/interfaces/render.js';
 import type { AnimeView, RecommendResult } from '../../src/service/index.js';
+import type { Season } from '../../src/service/seasons.js';
 
 function anime(itemIx: number, name: string): AnimeView {
   return { itemIx, animeId: 9000 + itemIx, name, genres: ['Sci-Fi', 'Thriller'], type: 'TV', episodes: 24, malScore: 9.17, url: `https://myanimelist.net/anime/${9000 + itemIx}` };
@@ -83,5 +85,25 @@ describe('button ids', () => {
     expect(parseButtonId(forgetId('123456789012345678', 'cancel'))).toEqual({ name: 'forget-me', args: ['123456789012345678', 'cancel'] });
     expect(parseButtonId('ratings:2')).toEqual({ name: 'ratings', args: ['2'] });
     expect(parseButtonId('plain')).toEqual({ name: 'plain', args: [] });
+  });
+});
+
+describe('covers and the end of the catalogue', () => {
+  it('given picks where the first with a cover is the second then the embed shows that cover', () => {
+    const covered = { ...anime(2, 'Frieren'), picture: 'https://img.example/frieren.jpg' };
+    const view = renderRecommendations({ picks: [{ anime: anime(1, 'A'), score: 1, because: [] }, { anime: covered, score: 0.9, because: [] }], personalised: true });
+    expect(view.embeds![0]!.thumbnail).toBe('https://img.example/frieren.jpg');
+  });
+
+  it('given a cover that is not https then no thumbnail is sent', () => {
+    const view = renderRecommendations({ picks: [{ anime: { ...anime(1, 'A'), picture: 'javascript:alert(1)' }, score: 1, because: [] }], personalised: true });
+    expect(view.embeds![0]!.thumbnail).toBeUndefined();
+  });
+
+  it('given a season past the end of the catalogue then one line says where it ends and what to run', () => {
+    const fall: Season = { name: 'fall', year: 2026, from: '2026-10-01', to: '2026-12-31' };
+    const summer: Season = { name: 'summer', year: 2026, from: '2026-07-01', to: '2026-09-30' };
+    const view = renderSeasonal({ season: fall, picks: [], total: 0, personalised: false, catalogueEnds: summer });
+    expect(view.content).toBe('No anime in the catalogue first aired in Fall 2026: the catalogue ends at Summer 2026. Run `anirec catalogue --update` to fetch newer seasons from AniList.');
   });
 });

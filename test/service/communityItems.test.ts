@@ -125,7 +125,12 @@ describe('item fold-in through the service', () => {
     const text = renderText(renderSeasonal(result));
     expect(text).toContain('Winter 2026');
     expect(text).toContain('estimate from its genres and type only');
-    expect((await service.seasonal('fan', 'spring 2026')).total).toBe(0);
+    // A season past the catalogue's end: the answer names where it ends, never a bare "nothing".
+    const later = await service.seasonal('fan', 'spring 2026');
+    expect(later.total).toBe(0);
+    expect(later.catalogueEnds).toMatchObject({ name: 'winter', year: 2026 });
+    expect(renderText(renderSeasonal(later))).toBe('No anime in the catalogue first aired in Spring 2026: the catalogue ends at Winter 2026. Run `anirec catalogue --update` to fetch newer seasons from AniList.');
+    expect((await service.seasonal('fan', 'winter 2001')).catalogueEnds).toBeUndefined();
     await expect(service.seasonal('fan', 'someday')).rejects.toThrow(/not a season/);
   });
 

@@ -33,6 +33,7 @@ const STYLES: Record<ButtonView['style'], ButtonStyle.Primary | ButtonStyle.Seco
 export function toEmbed(view: EmbedView): APIEmbed {
   const embed: APIEmbed = { title: truncate(view.title, LIMITS.title), color: EMBED_COLOUR };
   if (view.url) embed.url = view.url;
+  if (view.thumbnail) embed.thumbnail = { url: view.thumbnail };
   if (view.description) embed.description = truncate(view.description, LIMITS.description);
   if (view.fields && view.fields.length > 0) {
     embed.fields = view.fields.slice(0, LIMITS.fields).map((f) => ({

@@ -34,6 +34,8 @@ export interface AnirecModel extends Recommender {
   /** Serialisable fold-in result so the bot can store a member's vector. */
   exportUser(user: FoldedUser): Float32Array;
   importUser(vector: Float32Array): FoldedUser;
+  /** out[itemIx] = predictFolded(user, itemIx) for every anime the model knows, in one pass. */
+  predictFoldedAll(user: FoldedUser, out: Float32Array): void;
 }
 
 /** A person as the composite sees them: both fold-ins plus their mean explicit rating. */
