@@ -17,8 +17,8 @@ import type { AnirecModel } from '../model/anirecModel.js';
 import { lastKnownSeason, nextSeason, seasonLabel, seasonOf, type Season } from '../service/seasons.js';
 
 /** The merged catalogue over `base` with every cached overlay applied (no network). */
-export async function buildServingCatalogue(base: readonly Anime[], cacheDir: string, now: () => number = Date.now): Promise<MergedCatalogue> {
-  return loadMergedCatalogue(base, { cacheDir, overlay: await loadCatalogueOverlay(cacheDir, now) });
+export async function buildServingCatalogue(base: readonly Anime[], cacheDir: string, now: () => number = Date.now, bangumiFile?: string): Promise<MergedCatalogue> {
+  return loadMergedCatalogue(base, { cacheDir, overlay: await loadCatalogueOverlay(cacheDir, now), ...(bangumiFile !== undefined ? { bangumiFile } : {}) });
 }
 
 export async function loadServingCatalogue(model: AnirecModel, config: Pick<Config, 'cacheDir'>, log: Logger): Promise<Catalogue> {
@@ -58,6 +58,8 @@ export interface RefreshSeasonOptions extends Partial<Omit<AnilistClientOptions,
   seasons?: readonly AnilistSeason[];
   /** How long the whole sync may take (default 30 s). */
   budgetMs?: number;
+  /** A bangumi-data data.json other than the installed package's (tests). */
+  bangumiFile?: string;
 }
 
 /**
@@ -80,7 +82,7 @@ export async function refreshSeason(options: RefreshSeasonOptions): Promise<{ ca
     seasons: options.seasons ?? seasonsToSync(new Date(now())),
     deadline: now() + (options.budgetMs ?? 30_000),
   });
-  const merged = await buildServingCatalogue(options.base, options.config.cacheDir, now);
+  const merged = await buildServingCatalogue(options.base, options.config.cacheDir, now, options.bangumiFile);
   options.log?.info(
     `catalogue: AniList ${report.seasons.join(' and ')}: ${report.added.length} added, ${report.updated.length} updated, ` +
       `${report.withoutMalId} without a MyAnimeList id left out; ${merged.catalogue.anime.length} anime now`,
