@@ -39,7 +39,7 @@ export class HttpFailure extends Error {
   constructor(
     readonly kind: HttpFailureKind,
     message: string,
-    readonly data: { timeoutMs?: number; retryAfterMs?: number; status?: number; maxBytes?: number; problem?: string; code?: string } = {},
+    readonly data: { timeoutMs?: number; waitedMs?: number; retryAfterMs?: number; status?: number; maxBytes?: number; problem?: string; code?: string } = {},
     options?: { cause?: unknown },
   ) {
     super(message, options);
@@ -121,7 +121,7 @@ export async function requestJson(url: string, init: RequestInit, options: JsonR
     try {
       response = await fetch(url, { ...init, redirect: 'error', signal: AbortSignal.timeout(timeoutMs) });
     } catch (error) {
-      if (isTimeout(error)) throw new HttpFailure('timeout', `no answer within ${timeoutMs} ms`, { timeoutMs: options.timeoutMs });
+      if (isTimeout(error)) throw new HttpFailure('timeout', `no answer within ${timeoutMs} ms`, { timeoutMs: options.timeoutMs, waitedMs: timeoutMs });
       const code = networkCode(error);
       throw new HttpFailure('network', 'unreachable', code !== undefined ? { code } : {}, { cause: error });
     }
@@ -156,7 +156,7 @@ export async function requestJson(url: string, init: RequestInit, options: JsonR
       return { status: response.status, body, headers: response.headers };
     } catch (error) {
       if (error instanceof HttpFailure) throw error;
-      if (isTimeout(error)) throw new HttpFailure('timeout', `no complete answer within ${timeoutMs} ms`, { timeoutMs: options.timeoutMs });
+      if (isTimeout(error)) throw new HttpFailure('timeout', `no complete answer within ${timeoutMs} ms`, { timeoutMs: options.timeoutMs, waitedMs: timeoutMs });
       throw new HttpFailure('network', 'the answer broke off', {}, { cause: error });
     }
   }

@@ -19,7 +19,7 @@ export function toCatalogueSourceError(error: unknown, source: CatalogueSourceNa
   const options = error.cause !== undefined ? { cause: error.cause } : undefined;
   switch (error.kind) {
     case 'timeout':
-      return new CatalogueSourceError('catalogue_source_unavailable', source, at, error.message, { reason: 'timeout', seconds: Math.ceil((data.timeoutMs ?? 0) / 1000) });
+      return new CatalogueSourceError('catalogue_source_unavailable', source, at, error.message, { reason: 'timeout', seconds: Math.ceil((data.waitedMs ?? data.timeoutMs ?? 0) / 1000) });
     case 'network':
       return new CatalogueSourceError('catalogue_source_unavailable', source, at, `${error.message}${data.code ? ` (${data.code})` : ''}`, { reason: 'network', ...(data.code ? { code: data.code } : {}) }, options);
     case 'status':

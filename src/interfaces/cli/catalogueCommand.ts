@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { readConfig } from '../../config.js';
 import { BANGUMI_ATTRIBUTION } from '../../data/bangumi.js';
 import { loadCatalogue } from '../../data/catalogue.js';
-import { JIKAN_BASE_URL, JIKAN_MIN_INTERVAL_MS, readEnrichment, updateEnrichment } from '../../data/enrichment.js';
+import { JIKAN_BASE_URL, JIKAN_MIN_INTERVAL_MS, readEnrichment, updateEnrichment, type UpdateOptions, type UpdateReport } from '../../data/enrichment.js';
 import { syncSeasons, type SeasonSyncReport } from '../../data/anilist/sync.js';
 import { buildServingCatalogue, seasonsToSync } from '../../app/servingCatalogue.js';
 import { describeError } from '../messages.js';
@@ -56,8 +56,32 @@ async function baseAnime(dir: string): Promise<Anime[]> {
   return existsSync(file) ? (await loadCatalogue(file)).anime : [];
 }
 
+/** Jikan enrichment with a progress bar on stderr, stopped however the run ends. */
+async function enrichWithProgress(anime: readonly Anime[], options: Omit<UpdateOptions, 'onProgress' | 'log'>): Promise<UpdateReport> {
+  const progress = createProgress('catalogue --update');
+  try {
+    return await updateEnrichment(anime, {
+      ...options,
+      onProgress: (done, total) => progress.update(done / total, `${done}/${total}`),
+      log: (line) => process.stderr.write(line + '\n'),
+    });
+  } finally {
+    progress.stop();
+  }
+}
+
+function printEnrichment(report: UpdateReport): void {
+  process.stdout.write(
+    `Jikan: enriched ${report.enriched} anime, ${report.notFound} unknown to the API, ${report.failed.length} unchanged after a bad answer ` +
+      `(${report.wanted} needed it before this run)\n`,
+  );
+  for (const line of report.failed.slice(0, 10)) process.stdout.write(`  ${line}\n`);
+  if (report.unreachable) process.stdout.write(`${describeError(report.unreachable)}\n`);
+  else if (report.stopped) process.stdout.write(`stopped: ${report.stopped}\n`);
+}
+
 const command: Subcommand = {
-  summary: 'merge anime.csv with bangumi-data and summarise it; --update enriches it from Jikan',
+  summary: 'merge anime.csv with bangumi-data and summarise it; --update syncs the season from AniList and enriches from Jikan',
   usage: USAGE,
   async run(argv) {
     const values = parseOptions(argv, {
@@ -76,38 +100,35 @@ const command: Subcommand = {
     let merged = await build();
     let exitCode = 0;
     if (values.update) {
-      // One clock for the command: each source must have answered by it, so no network means 30 s in all.
-      const giveUpAt = Date.now() + intOption('give-up-s', values['give-up-s'], GIVE_UP_MS / 1000, 1, 3600) * 1000;
+      // One clock for the command, so no network means 30 s in all: AniList (a few requests) must be done
+      // by two thirds of it, and Jikan must have answered once by the end of it.
+      const started = Date.now();
+      const giveUpMs = intOption('give-up-s', values['give-up-s'], GIVE_UP_MS / 1000, 1, 3600) * 1000;
       try {
-        printSync(await syncSeasons(merged.catalogue.anime, { url: values['anilist-url'] ?? config.anilistUrl, cacheDir: config.cacheDir, seasons: seasonsToSync(), deadline: giveUpAt }));
+        const report = await syncSeasons(merged.catalogue.anime, {
+          url: values['anilist-url'] ?? config.anilistUrl,
+          cacheDir: config.cacheDir,
+          seasons: seasonsToSync(),
+          deadline: started + Math.round((giveUpMs * 2) / 3),
+        });
+        printSync(report);
       } catch (error) {
         if (!(error instanceof CatalogueSourceError)) throw error;
         process.stdout.write(`${describeError(error)}\n`);
         exitCode = 1;
       }
-      if (!values['no-enrich']) exitCode = Math.max(exitCode, await enrich(await build(), giveUpAt));
+      if (!values['no-enrich']) {
+        const enrichment = await enrichWithProgress((await build()).catalogue.anime, {
+          cacheDir: config.cacheDir,
+          baseUrl: values.api ?? JIKAN_BASE_URL,
+          intervalMs: intOption('interval-ms', values['interval-ms'], JIKAN_MIN_INTERVAL_MS, 0, 60_000),
+          ...(values.limit !== undefined ? { limit: intOption('limit', values.limit, 0, 1, 1_000_000) } : {}),
+          firstAnswerBy: started + giveUpMs,
+        });
+        printEnrichment(enrichment);
+        if (enrichment.unreachable) exitCode = 1;
+      }
       merged = await build();
-    }
-    async function enrich(current: Awaited<ReturnType<typeof build>>, firstAnswerBy: number): Promise<number> {
-      const progress = createProgress('catalogue --update');
-      const report = await updateEnrichment(current.catalogue.anime, {
-        firstAnswerBy,
-        cacheDir: config.cacheDir,
-        baseUrl: values.api ?? JIKAN_BASE_URL,
-        intervalMs: intOption('interval-ms', values['interval-ms'], JIKAN_MIN_INTERVAL_MS, 0, 60_000),
-        ...(values.limit !== undefined ? { limit: intOption('limit', values.limit, 0, 1, 1_000_000) } : {}),
-        onProgress: (done, total) => progress.update(done / total, `${done}/${total}`),
-        log: (line) => process.stderr.write(line + '\n'),
-      });
-      progress.stop();
-      process.stdout.write(
-        `enriched ${report.enriched} anime, ${report.notFound} unknown to the API, ${report.failed.length} unchanged after a bad answer ` +
-          `(${report.wanted} needed it before this run)\n`,
-      );
-      for (const line of report.failed.slice(0, 10)) process.stdout.write(`  ${line}\n`);
-      if (report.unreachable) process.stdout.write(`${describeError(report.unreachable)}\n`);
-      else if (report.stopped) process.stdout.write(`stopped: ${report.stopped}\n`);
-      return report.unreachable ? 1 : 0;
     }
     const { report } = merged;
     const enriched = (await readEnrichment(config.cacheDir)).size;
