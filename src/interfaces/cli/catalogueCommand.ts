@@ -38,8 +38,9 @@ Options:
   --api URL          the Jikan base URL (default ${JIKAN_BASE_URL})
   --anilist-url URL  AniList's GraphQL endpoint (default: ANIREC_ANILIST_URL)
   --interval-ms MS   spacing of Jikan requests (default ${JIKAN_MIN_INTERVAL_MS}: Jikan's 60 a minute)
-  --give-up-s S      a source that has not answered within S s (AniList: not finished) is given up,
-                     named, and the other still tried (default ${GIVE_UP_MS / 1000})
+  --give-up-s S      with no network, end within S s in all (default ${GIVE_UP_MS / 1000}): AniList must finish
+                     within two thirds of it, Jikan answer once within all of it; a source that
+                     does not is named and given up
 `;
 
 function printSync(report: SeasonSyncReport): void {
