@@ -8,6 +8,7 @@ import { buildTitleIndex } from '../../src/data/titles.js';
 import type { Anime } from '../../src/data/types.js';
 import { CatalogueSourceError } from '../../src/errors.js';
 import { CATALOGUE_MESSAGES } from '../../src/interfaces/messages.js';
+import { isBeyondCatalogue, lastKnownSeason, makeSeason, nextSeason } from '../../src/service/seasons.js';
 import { media, startFakeAnilist, type FakeAnilist } from '../data/anilist/fakeAnilist.js';
 
 let fake: FakeAnilist;
@@ -68,5 +69,16 @@ describe('refreshSeason', () => {
     fake.behave('down');
     await expect(refreshSeason({ base: BASE, current, config, now: () => NOW, bangumiFile: file, pacer: new RequestPacer(90, 60_000) })).rejects.toBeInstanceOf(CatalogueSourceError);
     expect((await buildServingCatalogue(BASE, config.cacheDir, () => NOW, file)).catalogue.anime).toEqual(current.anime);
+  });
+});
+
+describe('the seasons a catalogue knows', () => {
+  it('given a catalogue ending in Summer 2026 then Fall 2026 is beyond it, Summer is not, and the next of Fall is Winter 2027', () => {
+    const anime = [{ aired: '2013-04-07' }, { aired: '2026-07-05' }, {}];
+    expect(lastKnownSeason(anime)).toEqual(makeSeason('summer', 2026));
+    expect(lastKnownSeason([{}])).toBeUndefined();
+    expect(isBeyondCatalogue(makeSeason('fall', 2026), anime)).toEqual(makeSeason('summer', 2026));
+    expect(isBeyondCatalogue(makeSeason('summer', 2026), anime)).toBeUndefined();
+    expect(nextSeason(makeSeason('fall', 2026))).toEqual(makeSeason('winter', 2027));
   });
 });
