@@ -8,7 +8,7 @@ import { toCatalogueSourceError } from '../http/sourceError.js';
 import type { Anime } from '../types.js';
 import type { AnilistClientOptions } from './client.js';
 import { addToOverlay, applyAnilist, readAnilistOverlay, writeAnilistOverlay } from './overlay.js';
-import { fetchSeasons, seasonText, type AnilistSeason } from './season.js';
+import { fetchSeasons, seasonText, type AnilistSeason, type FetchedSeasons } from './season.js';
 
 /** The whole sync (every page, any Retry-After) must end within this: `catalogue --update` gives up at 30 s. */
 export const SEASON_SYNC_BUDGET_MS = 30_000;
@@ -46,7 +46,7 @@ export async function syncSeasons(served: readonly Anime[], options: SeasonSyncO
   const started = performance.now();
   const now = options.now ?? Date.now;
   const deadline = options.deadline ?? now() + SEASON_SYNC_BUDGET_MS;
-  let fetched;
+  let fetched: FetchedSeasons;
   try {
     fetched = await fetchSeasons(options.seasons, deadline, options);
   } catch (error) {
