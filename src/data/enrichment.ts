@@ -6,7 +6,9 @@
  *
  * Results go to one cache file (enrichment.json in the cache folder), rewritten atomically every few
  * answers, so an interrupted run resumes where it stopped and a start reads it with no network. A refused,
- * slow or malformed answer changes nothing for that anime and is reported.
+ * slow or malformed answer changes nothing for that anime and is reported; no answer at all for 30 s (no
+ * network, a silent server) ends the run with a CatalogueSourceError naming Jikan, instead of trying every
+ * anime in turn.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
