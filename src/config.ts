@@ -79,6 +79,11 @@ export interface Config {
   malApiUrl: string;
   /** MAL_CLIENT_ID: the server owner's MyAnimeList API client id (a secret: redacted from logs); unset: no /import mal:. */
   malClientId: string | undefined;
+  /**
+   * ANIREC_SEASON_REFRESH_HOURS: a running bot syncs this season and the next from AniList (ANIREC_ANILIST_URL)
+   * every this many hours (refreshSeason in app/servingCatalogue.ts); 0 turns it off. Default 24.
+   */
+  seasonRefreshHours: number;
 }
 
 /** Where /import anilist: and mal: read lists (a part of Config, read on its own by services built without one). */
@@ -262,5 +267,6 @@ export function readConfig(env: Env = process.env): Config {
     metricsHost: text(env, 'ANIREC_METRICS_HOST') ?? '127.0.0.1',
     watchModel: flag(env, 'ANIREC_WATCH_MODEL', true),
     ...readListImportSettings(env),
+    seasonRefreshHours: integer(env, 'ANIREC_SEASON_REFRESH_HOURS', 24, 0, 24 * 365),
   };
 }

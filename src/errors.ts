@@ -29,7 +29,9 @@ export type ErrorCode =
   | 'list_busy'
   | 'list_malformed'
   | 'list_too_large'
-  | 'list_not_configured';
+  | 'list_not_configured'
+  | 'catalogue_source_unavailable'
+  | 'catalogue_source_malformed';
 
 export class AnirecError extends Error {
   readonly code: ErrorCode;
@@ -181,6 +183,27 @@ export type ListImportCode = Extract<ErrorCode, `list_${string}`>;
 export class ListImportError extends AnirecError {
   constructor(code: ListImportCode, readonly source: ListSourceName, readonly user: string, message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
     super(code, `${source} list of "${user}": ${message}`, { source, user, ...details }, options);
+  }
+}
+
+/** Where `anirec catalogue --update` and the daily refresh read: AniList's GraphQL API or Jikan v4. */
+export type CatalogueSourceName = 'anilist' | 'jikan';
+
+/**
+ * A catalogue source that could not be reached or read: nothing from it changed the catalogue. `details`
+ * names `source` and `url`, plus `reason` (timeout | network | status | busy | silent), `seconds`, `status`,
+ * `code` (ECONNREFUSED...) or `retryAfterMs` as the reason needs, or `problem` (malformed).
+ */
+export class CatalogueSourceError extends AnirecError {
+  constructor(
+    code: 'catalogue_source_unavailable' | 'catalogue_source_malformed',
+    readonly source: CatalogueSourceName,
+    readonly url: string,
+    message: string,
+    details: Record<string, unknown> = {},
+    options?: { cause?: unknown },
+  ) {
+    super(code, `${source === 'anilist' ? 'AniList' : 'Jikan'} (${url}): ${message}`, { source, url, ...details }, options);
   }
 }
 

@@ -6,16 +6,23 @@
  *
  * Results go to one cache file (enrichment.json in the cache folder), rewritten atomically every few
  * answers, so an interrupted run resumes where it stopped and a start reads it with no network. A refused,
- * slow or malformed answer changes nothing for that anime and is reported.
+ * slow or malformed answer changes nothing for that anime and is reported; no answer at all for 30 s (no
+ * network, a silent server) ends the run with a CatalogueSourceError naming Jikan, instead of trying every
+ * anime in turn.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Anime } from './types.js';
+import { CatalogueSourceError } from '../errors.js';
+import { networkCode } from './http/json.js';
+import { shownUrl } from './http/sourceError.js';
 
 export const JIKAN_BASE_URL = 'https://api.jikan.moe/v4';
 /** 60 requests a minute is Jikan's tighter limit: one a second keeps inside both. */
 export const JIKAN_MIN_INTERVAL_MS = 1000;
+/** No answer from Jikan for this long ends the run (see UpdateOptions.silenceMs). */
+export const JIKAN_SILENCE_MS = 30_000;
 const ENRICHMENT_FILE = 'enrichment.json';
 const SAVE_EVERY = 10;
 
@@ -151,6 +158,15 @@ export interface UpdateOptions {
   onProgress?: (done: number, total: number) => void;
   log?: (line: string) => void;
   sleep?: (ms: number) => Promise<void>;
+  /** Milliseconds clock (tests); Date.now by default. */
+  now?: () => number;
+  /**
+   * The run gives up, naming Jikan, when no answer at all has come for this long (from the run's start or
+   * the last answer): with no network it ends instead of trying every anime (default 30 s).
+   */
+  silenceMs?: number;
+  /** Clock time by which the first answer must have come (default start + silenceMs); the command's overall 30 s. */
+  firstAnswerBy?: number;
 }
 
 export interface UpdateReport {
@@ -162,6 +178,8 @@ export interface UpdateReport {
   failed: string[];
   /** Why the run stopped early, if it did. */
   stopped?: string;
+  /** Set when it stopped because Jikan gave no answer: the error naming it (describeError words it). */
+  unreachable?: CatalogueSourceError;
 }
 
 /** Anime the enrichment would help (no genres, episodes or score) and that the cache does not hold yet. */
@@ -178,32 +196,59 @@ export async function updateEnrichment(anime: readonly Anime[], options: UpdateO
   const timeoutMs = options.timeoutMs ?? 15_000;
   const maxRetries = options.maxRetries ?? 3;
   const sleep = options.sleep ?? defaultSleep;
+  const now = options.now ?? Date.now;
+  const silenceMs = options.silenceMs ?? JIKAN_SILENCE_MS;
   const log = options.log ?? (() => {});
   const entries = await readEnrichment(options.cacheDir);
   const wanted = needingEnrichment(anime, entries);
   const todo = wanted.slice(0, options.limit ?? wanted.length);
   const report: UpdateReport = { wanted: wanted.length, enriched: 0, notFound: 0, failed: [] };
   let unsaved = 0;
-  let last = 0;
+  let last = -Infinity;
   const pace = async () => {
-    const wait = last + interval - Date.now();
+    const wait = last + interval - now();
     if (wait > 0) await sleep(wait);
-    last = Date.now();
+    last = now();
+  };
+  // Any HTTP answer (even a 404 or 429) shows Jikan is there; only silence ends the run.
+  const started = now();
+  let heardAt: number | undefined;
+  let lastProblem = '';
+  const answerBy = () => (heardAt === undefined ? (options.firstAnswerBy ?? started + silenceMs) : heardAt + silenceMs);
+  const giveUp = () => {
+    const seconds = Math.round((now() - (heardAt ?? started)) / 1000);
+    const reached = heardAt !== undefined;
+    report.unreachable = new CatalogueSourceError(
+      'catalogue_source_unavailable',
+      'jikan',
+      shownUrl(base),
+      `${reached ? 'stopped answering' : 'no answer'} for ${seconds} s (${lastProblem || 'nothing sent'})`,
+      { reason: 'silent', seconds, ...(reached ? {} : { unreached: true }) },
+    );
+    report.stopped = `Jikan (${shownUrl(base)}) gave no answer for ${seconds} s (last: ${lastProblem || 'nothing sent'}); run again later to resume`;
+    return report;
   };
   try {
     for (let n = 0; n < todo.length; n++) {
       const id = todo[n]!;
       let attempt = 0;
       for (;;) {
+        if (answerBy() - now() <= 0) return giveUp();
         await pace();
+        const left = answerBy() - now();
+        if (left <= 0) return giveUp();
+        const waitMs = Math.min(timeoutMs, left);
         let response: Response;
         try {
-          response = await fetch(`${base}/anime/${id}`, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } });
+          response = await fetch(`${base}/anime/${id}`, { signal: AbortSignal.timeout(waitMs), headers: { accept: 'application/json' } });
         } catch (error) {
-          const reason = (error as Error).name === 'TimeoutError' ? `no answer in ${timeoutMs} ms` : `request failed (${(error as Error).message})`;
+          const code = networkCode(error);
+          const reason = (error as Error).name === 'TimeoutError' ? `no answer in ${waitMs} ms` : `request failed (${code ?? (error as Error).message})`;
+          lastProblem = reason;
           report.failed.push(`${id}: ${reason}`);
           break;
         }
+        heardAt = now();
         if (response.status === 429) {
           await response.body?.cancel();
           if (++attempt > maxRetries) {

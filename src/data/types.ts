@@ -24,8 +24,10 @@ export interface Anime {
   synonyms?: string[];
   /** First-air date, YYYY-MM-DD (bangumi-data's `begin`), absent when unknown. */
   aired?: string;
-  /** Cover picture URL (enrichment). */
+  /** Cover picture URL (enrichment, AniList's coverImage.large). */
   picture?: string;
+  /** The next episode to air (AniList's nextAiringEpisode), refreshed by every season sync; absent when none is announced. */
+  nextEpisode?: { number: number; /** Unix seconds. */ airingAt: number };
 }
 
 /** anime.csv, indexed by dense `itemIx` (row order of the file). */

@@ -10,7 +10,7 @@ function list(values: unknown): string {
   return Array.isArray(values) && values.length > 0 ? values.map((v) => `"${String(v)}"`).join(', ') : '';
 }
 
-const SOURCE_NAMES: Record<string, string> = { anilist: 'AniList', mal: 'MyAnimeList' };
+const SOURCE_NAMES: Record<string, string> = { anilist: 'AniList', mal: 'MyAnimeList', jikan: 'Jikan' };
 const sourceName = (e: AnirecError) => SOURCE_NAMES[String(e.details.source)] ?? String(e.details.source);
 
 const MESSAGES: Record<ErrorCode, Render> = {
@@ -54,6 +54,18 @@ const MESSAGES: Record<ErrorCode, Render> = {
     e.details.reason === 'refused'
       ? `${sourceName(e)} refused this bot's client id (MAL_CLIENT_ID), so I cannot import from it; the bot's owner needs to check it.`
       : `Importing from ${sourceName(e)} is not set up here: the bot's owner sets MAL_CLIENT_ID (a free client id from myanimelist.net/apiconfig).`,
+  catalogue_source_unavailable: (e) => {
+    const seconds = String(e.details.seconds);
+    const why =
+      e.details.reason === 'timeout' ? `did not answer within ${seconds} s`
+      : e.details.reason === 'silent' ? `gave no answer for ${seconds} s`
+      : e.details.reason === 'status' ? `answered with an error (HTTP ${String(e.details.status)})`
+      : e.details.reason === 'busy' ? `asked us to wait ${Math.max(1, Math.ceil(Number(e.details.retryAfterMs) / 1000))} s, longer than the update may take`
+      : `could not be reached${e.details.code !== undefined ? ` (${String(e.details.code)})` : ''}`;
+    return `${sourceName(e)} (${String(e.details.url)}) ${why}: the catalogue keeps what it had from it. Run \`anirec catalogue --update\` again later.`;
+  },
+  catalogue_source_malformed: (e) =>
+    `${sourceName(e)} (${String(e.details.url)}) answered something I could not read (${String(e.details.problem)}): the catalogue keeps what it had from it.`,
 };
 
 /** One line for a person: our message for a known error, a short apology for anything else. */
@@ -79,4 +91,10 @@ export const WEB_MESSAGES = {
   queryTooLong: (max: number) => `The search text is longer than ${max} characters.`,
   notFound: 'There is nothing at this address.',
   importBodyNotObject: 'The request body must be a JSON object such as {"source": "anilist", "user": "Josh"}.',
+} as const;
+
+/** What the catalogue says of itself (the /seasonal fallback, `anirec catalogue`). */
+export const CATALOGUE_MESSAGES = {
+  /** /seasonal for a season after the catalogue's last one, when no source could fill it. */
+  endsAt: (lastSeason: string) => `The catalogue ends at ${lastSeason}: run \`anirec catalogue --update\`.`,
 } as const;

@@ -72,3 +72,25 @@ export function seasonLabel(season: Season): string {
 export function seasonOfPremiere(aired: string): Season {
   return seasonOf(new Date(Date.parse(`${aired}T00:00:00Z`) + EARLY_PREMIERE_DAYS * DAY_MS));
 }
+
+/** The season after `season`. */
+export function nextSeason(season: Season): Season {
+  const q = SEASON_NAMES.indexOf(season.name) + 1;
+  return makeSeason(SEASON_NAMES[q % 4]!, season.year + Math.floor(q / 4));
+}
+
+/**
+ * The last season a catalogue knows: that of its newest first-air date (early premieres counted forward),
+ * undefined when no anime has one. /seasonal names it when asked for a later season it cannot fill.
+ */
+export function lastKnownSeason(anime: readonly { aired?: string }[]): Season | undefined {
+  let newest: string | undefined;
+  for (const a of anime) if (a.aired !== undefined && (newest === undefined || a.aired > newest)) newest = a.aired;
+  return newest === undefined ? undefined : seasonOfPremiere(newest);
+}
+
+/** Whether `asked` begins after the last season the catalogue knows (so an empty /seasonal means "not synced yet"). */
+export function isBeyondCatalogue(asked: Season, anime: readonly { aired?: string }[]): Season | undefined {
+  const last = lastKnownSeason(anime);
+  return last !== undefined && asked.from > last.from ? last : undefined;
+}

@@ -8,7 +8,8 @@
  */
 import { WATCHED } from '../types.js';
 import { ListImportError } from '../../errors.js';
-import { isObject, requestJson } from './http.js';
+import { postAnilist } from '../anilist/client.js';
+import { isObject, toListImportError } from './http.js';
 import { EntryCollector, type FetchedList, type SourceOptions } from './types.js';
 
 export const ANILIST_QUERY = `query ($userName: String, $chunk: Int, $perChunk: Int) {
@@ -49,20 +50,16 @@ export async function fetchAnilistList(user: string, options: SourceOptions): Pr
     throw new ListImportError('list_too_large', 'anilist', user, `more than ${options.maxEntries} entries`, { maxEntries: options.maxEntries });
   });
   for (let chunk = 1; ; chunk++) {
-    const { status, body } = await requestJson(
-      {
-        source: 'anilist',
-        user,
-        url: options.baseUrl,
-        deadline: options.deadline,
-        init: {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', accept: 'application/json' },
-          body: JSON.stringify({ query: ANILIST_QUERY, variables: { userName: user, chunk, perChunk: ANILIST_CHUNK } }),
-        },
-      },
-      options,
-    );
+    // The shared AniList client: its pacer keeps this import and the season sync inside 90 requests a minute.
+    const { status, body } = await postAnilist(ANILIST_QUERY, { userName: user, chunk, perChunk: ANILIST_CHUNK }, options.deadline, {
+      url: options.baseUrl,
+      timeoutMs: options.timeoutMs,
+      maxBytes: options.maxBytes,
+      now: options.now,
+      sleep: options.sleep,
+    }).catch((error: unknown) => {
+      throw toListImportError(error, 'anilist', user);
+    });
     const errors = isObject(body) && Array.isArray(body.errors) ? body.errors : [];
     const firstMessage = errors.map((e) => (isObject(e) && typeof e.message === 'string' ? e.message : '')).find((m) => m !== '') ?? '';
     if (status === 404 || /not found|private/i.test(firstMessage)) {
