@@ -79,11 +79,15 @@ export async function writeCacheEntry(path: string, fingerprint: string, entry: 
   }
   buf.writeUInt32LE(crc32(buf.subarray(0, body)), body);
 
+  await writeAtomically(path, buf);
+}
+
+/** Writes `data` at `path` (its folder made) through a temp file and a rename: a reader never sees half a file. */
+export async function writeAtomically(path: string, data: string | Uint8Array): Promise<void> {
   await mkdir(resolve(path, '..'), { recursive: true });
-  // Temp file + rename: a reader never sees a half-written entry.
   const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    await writeFile(temp, buf);
+    await writeFile(temp, data);
     await rename(temp, path);
   } catch (error) {
     await unlink(temp).catch(() => undefined);

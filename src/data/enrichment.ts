@@ -10,9 +10,9 @@
  * network, a silent server) ends the run with a CatalogueSourceError naming Jikan, instead of trying every
  * anime in turn.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { writeAtomically } from './cache.js';
 import type { Anime } from './types.js';
 import { CatalogueSourceError } from '../errors.js';
 import { networkCode } from './http/json.js';
@@ -57,16 +57,8 @@ export async function readEnrichment(cacheDir: string): Promise<Map<number, Enri
 
 async function writeEnrichment(cacheDir: string, entries: Map<number, Enriched | null>): Promise<void> {
   const path = enrichmentPath(cacheDir);
-  await mkdir(resolve(cacheDir), { recursive: true });
   const file: EnrichmentFile = { version: 1, anime: Object.fromEntries([...entries].map(([id, e]) => [String(id), e])) };
-  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(temp, JSON.stringify(file));
-    await rename(temp, path);
-  } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  }
+  await writeAtomically(path, JSON.stringify(file));
 }
 
 const uniq = (names: readonly string[], except: readonly string[]): string[] => {

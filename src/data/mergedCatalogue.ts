@@ -8,9 +8,10 @@
  * Built once and cached as JSON in the cache folder, keyed by the package version and the base
  * catalogue, so a start reads one file and needs no network.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { writeAtomically } from './cache.js';
 import type { Anime, Catalogue } from './types.js';
 import { catalogueFromAnime } from './catalogue.js';
 import { bangumiIdentity, installedBangumiData, readBangumiData, type BangumiAnime } from './bangumi.js';
@@ -164,18 +165,6 @@ export interface MergedCatalogueOptions {
   bangumiFile?: string;
   /** Enrichment applied on top of the merge (anirec catalogue --update's cache), by MAL id. */
   overlay?: (anime: Anime[], baseCount: number) => Anime[];
-}
-
-async function writeAtomically(path: string, text: string): Promise<void> {
-  await mkdir(resolve(path, '..'), { recursive: true });
-  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(temp, text);
-    await rename(temp, path);
-  } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  }
 }
 
 /** The merged catalogue over `base` (the model's catalogue), from the cache when it still matches. */

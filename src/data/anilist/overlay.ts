@@ -6,9 +6,9 @@
  * and follows the latest sync; anime not in the catalogue are appended, in the order they were first seen,
  * so a later sync never moves an earlier one's itemIx.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { writeAtomically } from '../cache.js';
 import type { Anime } from '../types.js';
 
 const FILE = 'anilist.json';
@@ -46,15 +46,7 @@ export function addToOverlay(kept: readonly Anime[], fetched: readonly Anime[]):
 
 export async function writeAnilistOverlay(cacheDir: string, file: AnilistOverlayFile): Promise<void> {
   const path = overlayPath(cacheDir);
-  await mkdir(resolve(cacheDir), { recursive: true });
-  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(temp, JSON.stringify(file));
-    await rename(temp, path);
-  } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  }
+  await writeAtomically(path, JSON.stringify(file));
 }
 
 const uniq = (names: readonly string[], except: readonly (string | undefined)[]): string[] => {
